@@ -1,0 +1,89 @@
+// Reference-counted, 64-byte-aligned buffers and the dense Tensor value that runs through the
+// executor. A Buffer either owns its memory or wraps memory owned elsewhere (a fed NumPy array).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "pygraphx/dtype.h"
+#include "pygraphx/shape.h"
+
+namespace pgx {
+
+class Buffer {
+ public:
+  // Owned, 64-byte-aligned, uninitialised memory of `bytes` bytes.
+  static std::shared_ptr<Buffer> allocate(size_t bytes);
+  // Wraps memory owned by someone else; `release` runs when the last reference goes. Wrapped
+  // buffers are never written by kernels (not eligible for input forwarding).
+  static std::shared_ptr<Buffer> wrap(void* data, size_t bytes, std::function<void()> release);
+
+  ~Buffer();
+  Buffer(const Buffer&) = delete;
+  Buffer& operator=(const Buffer&) = delete;
+
+  void* data() const { return data_; }
+  size_t bytes() const { return bytes_; }
+  bool owned() const { return owned_; }
+
+ private:
+  Buffer() = default;
+  void* data_ = nullptr;
+  size_t bytes_ = 0;
+  bool owned_ = true;
+  std::function<void()> release_;
+};
+
+class Tensor {
+ public:
+  Tensor() = default;
+  // Allocates an uninitialised tensor.
+  Tensor(DType dtype, Dims shape);
+  Tensor(DType dtype, Dims shape, std::shared_ptr<Buffer> buffer);
+
+  static Tensor scalar_of(DType dtype, double value);
+  template <typename T>
+  static Tensor scalar(T value) {
+    Tensor t(DTypeOf<T>::value, {});
+    *t.data<T>() = value;
+    return t;
+  }
+
+  bool valid() const { return buffer_ != nullptr; }
+  DType dtype() const { return dtype_; }
+  const Dims& shape() const { return shape_; }
+  int rank() const { return static_cast<int>(shape_.size()); }
+  int64_t dim(int i) const { return shape_[i]; }
+  int64_t size() const { return size_; }
+  size_t bytes() const { return static_cast<size_t>(size_) * dtype_size(dtype_); }
+  const std::shared_ptr<Buffer>& buffer() const { return buffer_; }
+
+  template <typename T>
+  T* data() const {
+    return static_cast<T*>(buffer_->data());
+  }
+  void* raw() const { return buffer_ ? buffer_->data() : nullptr; }
+
+  // True when this tensor holds the only reference to an owned buffer, so a kernel may write
+  // into it in place.
+  bool is_exclusive() const { return buffer_ && buffer_.use_count() == 1 && buffer_->owned(); }
+
+  // Same buffer, new shape (element counts must match).
+  Tensor reshaped(Dims shape) const;
+  // Deep copy into a fresh owned buffer.
+  Tensor copy() const;
+  // Element i converted to double (for tests, attrs and messages; not for hot loops).
+  double get_as_double(int64_t i) const;
+  // Up to `max` values, NumPy-like, for error messages.
+  std::string summarize(int max = 6) const;
+
+ private:
+  DType dtype_ = DType::kInvalid;
+  Dims shape_;
+  int64_t size_ = 0;
+  std::shared_ptr<Buffer> buffer_;
+};
+
+}  // namespace pgx

@@ -1,0 +1,1 @@
+"""Op wrappers, one module per family."""

@@ -1,0 +1,3 @@
+"""math_ops (being written)."""
+
+__all__: list = []

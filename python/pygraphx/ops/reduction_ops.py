@@ -1,0 +1,3 @@
+"""reduction_ops (being written)."""
+
+__all__: list = []

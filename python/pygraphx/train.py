@@ -1,0 +1,1 @@
+"""``tf.train`` (the parts available so far)."""

@@ -1,0 +1,103 @@
+// Aligned reference-counted buffers and the dense Tensor value.
+#include "pygraphx/tensor.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <new>
+
+namespace pgx {
+
+namespace {
+constexpr size_t kAlignment = 64;
+}
+
+std::shared_ptr<Buffer> Buffer::allocate(size_t bytes) {
+  std::shared_ptr<Buffer> b(new Buffer());
+  size_t rounded = (bytes + kAlignment - 1) / kAlignment * kAlignment;
+  if (rounded == 0) rounded = kAlignment;
+  b->data_ = std::aligned_alloc(kAlignment, rounded);
+  if (!b->data_)
+    throw OpError(Code::kResourceExhausted,
+                  "OOM when allocating a buffer of " + std::to_string(bytes) + " bytes");
+  b->bytes_ = bytes;
+  b->owned_ = true;
+  return b;
+}
+
+std::shared_ptr<Buffer> Buffer::wrap(void* data, size_t bytes, std::function<void()> release) {
+  std::shared_ptr<Buffer> b(new Buffer());
+  b->data_ = data;
+  b->bytes_ = bytes;
+  b->owned_ = false;
+  b->release_ = std::move(release);
+  return b;
+}
+
+Buffer::~Buffer() {
+  if (owned_) {
+    std::free(data_);
+  } else if (release_) {
+    release_();
+  }
+}
+
+Tensor::Tensor(DType dtype, Dims shape) : dtype_(dtype), shape_(std::move(shape)) {
+  size_ = num_elements(shape_);
+  buffer_ = Buffer::allocate(static_cast<size_t>(size_) * dtype_size(dtype_));
+}
+
+Tensor::Tensor(DType dtype, Dims shape, std::shared_ptr<Buffer> buffer)
+    : dtype_(dtype), shape_(std::move(shape)), buffer_(std::move(buffer)) {
+  size_ = num_elements(shape_);
+  if (buffer_ && buffer_->bytes() < bytes())
+    throw_internal("buffer of " + std::to_string(buffer_->bytes()) + " bytes is too small for " +
+                   dims_str(shape_));
+}
+
+Tensor Tensor::scalar_of(DType dtype, double value) {
+  Tensor t(dtype, {});
+  visit_dtype(dtype, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    *t.data<T>() = static_cast<T>(value);
+  });
+  return t;
+}
+
+Tensor Tensor::reshaped(Dims shape) const {
+  if (num_elements(shape) != size_)
+    throw_invalid("cannot reshape a tensor of " + std::to_string(size_) + " elements to shape " +
+                  dims_str(shape));
+  return Tensor(dtype_, std::move(shape), buffer_);
+}
+
+Tensor Tensor::copy() const {
+  Tensor t(dtype_, shape_);
+  if (bytes()) std::memcpy(t.raw(), raw(), bytes());
+  return t;
+}
+
+double Tensor::get_as_double(int64_t i) const {
+  return visit_dtype(dtype_, [&](auto tag) -> double {
+    using T = typename decltype(tag)::type;
+    return static_cast<double>(data<T>()[i]);
+  });
+}
+
+std::string Tensor::summarize(int max) const {
+  std::string s = "[";
+  for (int64_t i = 0; i < size_ && i < max; ++i) {
+    if (i) s += " ";
+    double v = get_as_double(i);
+    if (dtype_is_floating(dtype_)) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%g", v);
+      s += buf;
+    } else {
+      s += std::to_string(static_cast<int64_t>(v));
+    }
+  }
+  if (size_ > max) s += "...";
+  return s + "]";
+}
+
+}  // namespace pgx
