@@ -92,7 +92,11 @@ class Executor {
                                  SessionState& state, ThreadPool& intra, ThreadPool* inter);
 
  private:
-  static void drain(RunState& rs, int32_t first);
+  // Runs nodes from `local` (and those they make ready) on this thread until none is left.
+  static void drain(RunState& rs, std::vector<int32_t> local);
+  // Splits newly ready nodes between this thread's `local` stack and the pool.
+  static void dispatch(RunState& rs, const std::vector<int32_t>& ready,
+                       std::vector<int32_t>& local);
   static void execute(RunState& rs, int32_t index);
 };
 

@@ -293,9 +293,28 @@ void Executor::execute(RunState& rs, int32_t index) {
   }
 }
 
-void Executor::drain(RunState& rs, int32_t first) {
+void Executor::dispatch(RunState& rs, const std::vector<int32_t>& ready,
+                        std::vector<int32_t>& local) {
+  // Cheap nodes stay on this thread; expensive ones go to the pool, except the last ready node,
+  // which this thread keeps for itself instead of paying a queue round trip.
   ThreadPool* pool = rs.inter_;
-  std::vector<int32_t> local{first};
+  for (size_t r = 0; r < ready.size(); ++r) {
+    const int32_t s = ready[r];
+    bool hand_off = false;
+    if (r + 1 < ready.size() && pool && pool->num_threads() > 1) {
+      int64_t elems = 0;
+      for (int32_t slot : rs.plan_.nodes[s].in_slots)
+        if (slot >= 0 && rs.slots_[slot].valid()) elems += rs.slots_[slot].size();
+      hand_off = rs.plan_.nodes[s].kernel->expensive(elems);
+    }
+    if (hand_off)
+      pool->schedule([&rs, s] { drain(rs, {s}); });
+    else
+      local.push_back(s);
+  }
+}
+
+void Executor::drain(RunState& rs, std::vector<int32_t> local) {
   std::vector<int32_t> ready;
   while (!local.empty()) {
     const int32_t i = local.back();
@@ -313,21 +332,7 @@ void Executor::drain(RunState& rs, int32_t first) {
     for (int32_t s : rs.plan_.nodes[i].successors)
       // acq_rel: the successor's runner must see every predecessor's slot writes.
       if (rs.pending_[s].fetch_sub(1, std::memory_order_acq_rel) == 1) ready.push_back(s);
-    for (size_t r = 0; r < ready.size(); ++r) {
-      const int32_t s = ready[r];
-      const bool last = r + 1 == ready.size();
-      bool hand_off = false;
-      if (!last && pool && pool->num_threads() > 1) {
-        int64_t elems = 0;
-        for (int32_t slot : rs.plan_.nodes[s].in_slots)
-          if (slot >= 0 && rs.slots_[slot].valid()) elems += rs.slots_[slot].size();
-        hand_off = rs.plan_.nodes[s].kernel->expensive(elems);
-      }
-      if (hand_off)
-        pool->schedule([&rs, s] { drain(rs, s); });
-      else
-        local.push_back(s);
-    }
+    dispatch(rs, ready, local);
     // acq_rel: the caller, woken by the last decrement, must see every node's effects.
     if (rs.remaining_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
       std::lock_guard<std::mutex> lock(rs.done_mu_);
@@ -360,12 +365,9 @@ std::vector<Tensor> Executor::run(const Plan& plan, std::vector<Tensor> feed_val
     for (int32_t i = 0; i < n; ++i) execute(rs, i);
   } else if (n > 0) {
     rs.remaining_.store(n, std::memory_order_relaxed);
-    const auto& roots = plan.roots;
-    for (size_t r = 0; r + 1 < roots.size(); ++r) {
-      const int32_t s = roots[r];
-      inter->schedule([&rs, s] { drain(rs, s); });
-    }
-    drain(rs, roots.back());
+    std::vector<int32_t> local;
+    dispatch(rs, plan.roots, local);
+    drain(rs, std::move(local));
     std::unique_lock<std::mutex> lock(rs.done_mu_);
     rs.done_cv_.wait(lock, [&] { return rs.remaining_.load(std::memory_order_acquire) == 0; });
     if (rs.error_) std::rethrow_exception(rs.error_);
