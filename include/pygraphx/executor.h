@@ -25,6 +25,12 @@ struct PlanNode {
   const Node* node = nullptr;
   OpKernel* kernel = nullptr;      // owned by the session's kernel cache
   std::vector<int32_t> in_slots;   // one per input; -1 for a ref (variable) input
+  // One per input: the VariableV2 node whose value this input reads, else -1. As in TF, where
+  // a variable's output is a reference dereferenced by its consumer, the value is read when
+  // the consumer runs (so control dependencies on assignments are honoured), not when the
+  // VariableV2 node runs.
+  std::vector<int32_t> in_vars;
+  bool is_variable = false;        // a VariableV2 node: produces nothing itself
   int32_t out_slot = 0;            // first output slot; outputs are consecutive
   std::vector<int32_t> successors; // plan indices, each once
   int32_t num_predecessors = 0;
@@ -40,6 +46,9 @@ struct Plan {
   std::vector<DType> feed_dtypes;
   std::vector<std::string> feed_names;   // "X:0", for messages
   std::vector<int32_t> fetch_slots;
+  // One per fetch: the VariableV2 node read at the end of the run when a variable itself is
+  // fetched, else -1.
+  std::vector<int32_t> fetch_vars;
   std::vector<int32_t> roots;  // plan indices with no predecessors
   bool has_parallelism = false;  // more than one node could be ready at once
 };

@@ -16,9 +16,8 @@ const VariableRecord* VariableStore::resolve(const std::string& name, Reuse reus
       if (!rec->defined_at.empty()) m += " Originally defined at:\n\n" + rec->defined_at;
       throw ValueError(m);
     }
-    if (shape.rank_known() && !(shape == rec->shape) &&
-        !(shape.compatible_with(rec->shape) && rec->shape.fully_defined() &&
-          shape.fully_defined()))
+    // TF1 only requires the requested shape to be compatible: [None, 2] reuses a [1, 2].
+    if (!shape.compatible_with(rec->shape))
       throw ValueError("Trying to share variable " + name + ", but specified shape " +
                        shape.str() + " and found shape " + rec->shape.str() + ".");
     if (dtype != DType::kInvalid && dtype != rec->dtype)

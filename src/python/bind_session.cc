@@ -29,7 +29,10 @@ py::list run_plan(Session& s, const Plan& plan, const py::list& feeds) {
   for (size_t i = 0; i < out.size(); ++i) {
     Tensor t = std::move(out[i]);
     out[i] = Tensor();
-    result[i] = to_numpy(t);
+    // TF1 returns a 0-d fetch as a NumPy scalar (np.float32(42.0)), not a 0-d array.
+    const bool scalar = t.shape().empty();
+    py::array a = to_numpy(t);
+    result[i] = scalar ? a[py::tuple()] : py::object(std::move(a));
   }
   return result;
 }

@@ -214,13 +214,22 @@ std::shared_ptr<Plan> Executor::compile(const Graph& graph, const std::vector<En
   for (size_t i = 0; i < order.size(); ++i) {
     PlanNode& pn = plan->nodes[i];
     const Node& n = *pn.node;
+    pn.is_variable = n.type() == "VariableV2";
     for (size_t k = 0; k < n.inputs.size(); ++k) {
       if (n.def->ref_inputs & (1u << k)) {
         pn.in_slots.push_back(-1);
+        pn.in_vars.push_back(-1);
         continue;
       }
-      int32_t s = slot_of(n.inputs[k]);
+      const Endpoint& src = n.inputs[k];
+      if (!fed.count(key_of(src)) && graph.node(src.node).type() == "VariableV2") {
+        pn.in_slots.push_back(-1);
+        pn.in_vars.push_back(src.node);
+        continue;
+      }
+      int32_t s = slot_of(src);
       pn.in_slots.push_back(s);
+      pn.in_vars.push_back(-1);
       ++plan->slot_uses[s];
     }
     for (int32_t s : succ_ids[n.id]) pn.successors.push_back(index_of.at(s));
@@ -235,6 +244,8 @@ std::shared_ptr<Plan> Executor::compile(const Graph& graph, const std::vector<En
     int32_t s = slot_of(e);
     plan->fetch_slots.push_back(s);
     ++plan->slot_uses[s];  // fetched values are never released nor forwarded
+    const bool var = !fed.count(key_of(e)) && graph.node(e.node).type() == "VariableV2";
+    plan->fetch_vars.push_back(var ? e.node : -1);
   }
   for (int32_t s : plan->feed_slots) ++plan->slot_uses[s];
   // Parallelism is possible when some node has two successors or there are two roots.
@@ -250,9 +261,19 @@ std::shared_ptr<Plan> Executor::compile(const Graph& graph, const std::vector<En
 void Executor::execute(RunState& rs, int32_t index) {
   const PlanNode& pn = rs.plan_.nodes[index];
   const Node& n = *pn.node;
+  if (pn.is_variable) return;  // consumers read the value when they run (see in_vars)
   std::vector<Tensor> inputs(pn.in_slots.size());
   for (size_t k = 0; k < pn.in_slots.size(); ++k) {
     const int32_t s = pn.in_slots[k];
+    if (pn.in_vars[k] >= 0) {
+      try {
+        inputs[k] = rs.read_variable(pn.in_vars[k]);
+      } catch (const OpError& e) {
+        throw OpError(e.code(), std::string(e.what()) + "\n\t [[node " + n.describe() + "]]",
+                      n.name);
+      }
+      continue;
+    }
     if (s < 0) continue;
     inputs[k] = rs.slots_[s];
     // Copy first, then count down: the consumer that reaches zero releases the slot, so a
@@ -374,7 +395,21 @@ std::vector<Tensor> Executor::run(const Plan& plan, std::vector<Tensor> feed_val
   }
   std::vector<Tensor> out;
   out.reserve(plan.fetch_slots.size());
-  for (int32_t s : plan.fetch_slots) out.push_back(rs.slots_[s]);
+  for (size_t i = 0; i < plan.fetch_slots.size(); ++i) {
+    const int32_t var = plan.fetch_vars[i];
+    if (var < 0) {
+      out.push_back(rs.slots_[plan.fetch_slots[i]]);
+      continue;
+    }
+    // A fetched variable: its value at the end of the run (this run's writes included).
+    try {
+      out.push_back(rs.read_variable(var));
+    } catch (const OpError& e) {
+      const Node& vn = plan.graph->node(var);
+      throw OpError(e.code(), std::string(e.what()) + "\n\t [[node " + vn.describe() + "]]",
+                    vn.name);
+    }
+  }
   state.commit(rs.var_writes_);
   return out;
 }

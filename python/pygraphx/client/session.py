@@ -95,8 +95,10 @@ def _session_for(graph: ops.Graph, session: Optional["BaseSession"], what: str
         if session is None:
             raise ValueError(
                 "Cannot %s using `%s()`: No default session is registered. Use `with "
-                "sess.as_default()` or pass an explicit session to `%s(session=sess)`"
-                % ("evaluate tensor" if what == "eval" else "execute operation", what, what))
+                "sess.as_default()%s` or pass an explicit session to `%s(session=sess)`"
+                # TF1's two messages differ by a colon after as_default().
+                % ("evaluate tensor" if what == "eval" else "execute operation", what,
+                   "" if what == "eval" else ":", what))
         if session.graph is not graph:
             raise ValueError(
                 "Cannot use the default session to %s: the %s's graph is different from the "
@@ -271,8 +273,9 @@ class BaseSession:
                 try:
                     arr = np.asarray(value, dtype=np_dtype, order="C")
                 except (TypeError, ValueError) as e:
-                    raise TypeError("Cannot feed value %r for Tensor %r of dtype %s: %s"
-                                    % (value, t.name, t.dtype.base_dtype.name, e)) from None
+                    # TF1 lets NumPy's own exception class through; keep it, name the tensor.
+                    raise type(e)("Cannot feed value %r for Tensor %r of dtype %s: %s"
+                                  % (value, t.name, t.dtype.base_dtype.name, e)) from None
             shape = t.shape
             if not shape.is_compatible_with(arr.shape):
                 raise ValueError("Cannot feed value of shape %r for Tensor %r, which has shape "

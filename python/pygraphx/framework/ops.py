@@ -181,7 +181,10 @@ class Tensor:
         return "<tf.Tensor '%s' shape=%s dtype=%s>" % (self.name, self.shape, self._dtype.name)
 
     def __str__(self) -> str:
-        return 'Tensor("%s", shape=%s, dtype=%s)' % (self.name, self.shape, self._dtype.name)
+        # TF1 leaves the shape out when the rank is unknown.
+        shape = self.shape
+        return 'Tensor("%s"%s, dtype=%s)' % (
+            self.name, "" if shape.ndims is None else ", shape=%s" % shape, self._dtype.name)
 
     def __hash__(self) -> int:
         return id(self)
@@ -199,13 +202,9 @@ class Tensor:
             "tf.cond to execute subgraphs conditioned on the value of a tensor.")
 
     def __iter__(self) -> Iterator["Tensor"]:
-        shape = self.shape
-        if shape.ndims is None or shape.ndims == 0 or shape[0].value is None:
-            raise TypeError(
-                "Tensor objects are only iterable when the first dimension is known; '%s' has "
-                "shape %s." % (self.name, shape))
-        for i in range(shape[0].value):
-            yield self[i]
+        # TF1 graph mode never iterates a symbolic tensor (`a, b = t` raises TypeError).
+        raise TypeError("Tensor objects are only iterable when eager execution is enabled. To "
+                        "iterate over this tensor use tf.map_fn. (%s)" % self.name)
 
     def __len__(self) -> int:
         raise TypeError(
@@ -326,7 +325,9 @@ class Operation:
 class _ThreadState(threading.local):
     def __init__(self) -> None:
         self.name_stack = ""
-        self.control_deps: List[Optional[List[Operation]]] = []
+        # One frame per `control_dependencies` block: None for a `control_dependencies(None)`
+        # barrier, else (control ops, ids of the ops created inside the block).
+        self.control_deps: List[Optional[Tuple[List[Operation], set]]] = []
         self.var_scope: Any = None
         self.var_scope_counts: Dict[str, int] = {}
 
@@ -406,9 +407,16 @@ class Graph:
         if name:
             if not isinstance(name, str):
                 raise TypeError("name_scope name must be a string, got %r" % (name,))
-            pattern = _VALID_SCOPE_NAME if self._thread.name_stack else _VALID_OP_NAME
-            if not pattern.match(name):
-                raise ValueError("'%s' is not a valid scope name" % name)
+            # TF1's messages (a root scope must start like an op name; nested ones may not).
+            if self._thread.name_stack:
+                if not _VALID_SCOPE_NAME.match(name):
+                    raise ValueError("'%s' is not a valid scope name. A scope name has to match "
+                                     "the following pattern: %s"
+                                     % (name, _VALID_SCOPE_NAME.pattern))
+            elif not _VALID_OP_NAME.match(name):
+                raise ValueError("'%s' is not a valid root scope name. A root scope name has to "
+                                 "match the following pattern: %s"
+                                 % (name, _VALID_OP_NAME.pattern))
         old = self._thread.name_stack
         if not name:
             new = ""
@@ -437,30 +445,46 @@ class Graph:
                 if isinstance(c, Tensor):
                     c = c.op
                 if not isinstance(c, Operation):
-                    raise TypeError("Control input must be Operation or Tensor: %r" % (c,))
+                    raise TypeError("Can not convert a %s into a Tensor or Operation."
+                                    % type(c).__name__)
                 self._check_same_graph(c)
                 frame.append(c)
-        self._thread.control_deps.append(frame)
+        self._thread.control_deps.append(None if frame is None else (frame, set()))
         try:
             yield
         finally:
             self._thread.control_deps.pop()
 
-    def _current_control_inputs(self) -> List[Operation]:
-        out: List[Operation] = []
+    def _active_control_frames(self) -> List[Tuple[List[Operation], set]]:
+        """The control-dependency frames in effect (outermost first, after the last None)."""
+        frames: List[Tuple[List[Operation], set]] = []
         for frame in reversed(self._thread.control_deps):
             if frame is None:
                 break
-            out.extend(frame)
+            frames.append(frame)
+        frames.reverse()
+        return frames
+
+    def _control_inputs_for(self, input_ops: set) -> List[Operation]:
+        """TF1's ``_control_dependencies_for_inputs``: a new op gets each active frame's
+        control ops, except ops it already consumes, and except the whole frame when one of
+        its inputs was itself created inside that frame (it is already dominated)."""
+        out: List[Operation] = []
+        for ctrl, seen in self._active_control_frames():
+            if any(i in seen for i in input_ops):
+                continue
+            out.extend(c for c in ctrl if c._id not in input_ops)
         return out
+
+    def _current_control_inputs(self) -> List[Operation]:
+        return self._control_inputs_for(set())
 
     # -- node creation -------------------------------------------------------------------------
 
     def _check_same_graph(self, item: Union[Tensor, Operation]) -> None:
         if item.graph is not self:
-            raise ValueError(
-                "%s must be from the same graph as the other inputs (it belongs to another "
-                "graph)." % (item,))
+            raise ValueError("%r must be from the same graph as the ops created in %r."
+                             % (item, self))
 
     def create_op(self, op_type: str, inputs: Sequence[Tensor], attrs: Optional[dict] = None,
                   name: Optional[str] = None, control_inputs: Sequence[Operation] = ()
@@ -477,10 +501,13 @@ class Graph:
             full = name[:-1]
         else:
             if not _VALID_SCOPE_NAME.match(name):
-                raise ValueError("'%s' is not a valid node name" % name)
+                raise ValueError("`%s` is not a valid node name. Accepted names conform to "
+                                 "Regex /%s/" % (name, _VALID_OP_NAME.pattern))
             full = self.unique_name(name)
         if not _VALID_OP_NAME.match(full):
-            raise ValueError("'%s' is not a valid node name" % full)
+            # TF1's message and class for names such as "a b" or "_a".
+            raise ValueError("`%s` is not a valid node name. Accepted names conform to Regex "
+                             "/%s/" % (full, _VALID_OP_NAME.pattern))
         in_eps = []
         for t in inputs:
             if t._op._graph is not self:
@@ -490,14 +517,17 @@ class Graph:
             in_eps.append((t._op._id, t._value_index))
         ctrl = [c._id for c in control_inputs]
         input_ops = {t._op._id for t in inputs}
-        for c in self._current_control_inputs():
-            if c._id not in input_ops:
-                ctrl.append(c._id)
+        frames = self._active_control_frames()
+        if frames:
+            ctrl.extend(c._id for c in self._control_inputs_for(input_ops))
         with self._lock:
             node_id = self._c.add_node(op_type, full, in_eps, ctrl, attrs or {}, _user_source())
             op = Operation(self, node_id)
             self._ops.append(op)
             self._last_id += 1
+        # Record the op as created inside every active frame (TF's controller.add_op).
+        for _, seen in frames:
+            seen.add(node_id)
         return op
 
     # -- lookup --------------------------------------------------------------------------------
@@ -688,7 +718,8 @@ def name_scope(name: Optional[str], default_name: Optional[str] = None,
       TypeError: if ``default_name`` is given and is not a string.
     """
     if default_name is not None and not isinstance(default_name, str):
-        raise TypeError("`default_name` type (%s) is not a string type." % type(default_name))
+        raise TypeError("`default_name` type (%s) is not a string type. You likely meant to "
+                        "pass this into the `values` kwarg." % type(default_name))
     n = default_name if name is None else name
     g = _graph_of(values)
     with g.as_default() if g is not get_default_graph() else contextlib.nullcontext():
@@ -764,25 +795,48 @@ def _infer_dtype(value: Any) -> _dtypes.DType:
     raise TypeError("Failed to convert object of type %s to Tensor." % type(value))
 
 
+def _python_leaves(value: Any) -> Iterator[Any]:
+    """The scalars of a nested Python list/tuple (NumPy arrays inside count as one leaf)."""
+    if isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _python_leaves(v)
+    else:
+        yield value
+
+
 def _to_numpy(value: Any, dtype: Optional[_dtypes.DType]) -> np.ndarray:
-    """``value`` as an array of ``dtype`` (inferred when None), with TF's checks."""
+    """``value`` as an array of ``dtype`` (inferred when None), with TF1's checks.
+
+    NumPy arrays and scalars are cast to ``dtype`` as in TF1 (``astype``); Python values must
+    be compatible element by element: a float where an integer is expected, or a non-bool where
+    a bool is expected, is a TypeError (bools are accepted as numbers, as in TF).
+
+    Raises:
+      ValueError: for ``None``.
+      TypeError: for values that cannot be converted to ``dtype``.
+    """
+    if value is None:
+        raise ValueError("None values not supported.")
     if dtype is None:
         dtype = _infer_dtype(value)
     dtype = dtype.base_dtype
     arr = np.asarray(value)
     if arr.dtype == object or arr.dtype.kind in "USO":
-        raise TypeError("Failed to convert object of type %s to Tensor. Contents: %s."
+        raise TypeError("Failed to convert object of type %s to Tensor. Contents: %s. "
+                        "Consider casting elements to a supported type."
                         % (type(value), value))
-    if dtype.is_integer and arr.dtype.kind == "f":
-        if not np.all(np.equal(np.mod(arr, 1), 0)):
-            raise TypeError("Expected %s, got %r of type '%s' instead."
-                            % (dtype.name, value, type(value).__name__))
-    if dtype.is_bool and arr.dtype.kind != "b":
-        raise TypeError("Expected bool, got %r of type '%s' instead."
-                        % (value, type(value).__name__))
-    if not dtype.is_bool and arr.dtype.kind == "b" and not isinstance(value, np.ndarray):
-        raise TypeError("Expected %s, got %r of type '%s' instead."
-                        % (dtype.name, value, type(value).__name__))
+    if not isinstance(value, (np.ndarray, np.generic)):
+        for leaf in _python_leaves(value):
+            if isinstance(leaf, np.ndarray):
+                continue
+            bad = False
+            if dtype.is_integer:
+                bad = isinstance(leaf, (float, np.floating))
+            elif dtype.is_bool:
+                bad = not isinstance(leaf, (bool, np.bool_))
+            if bad:
+                raise TypeError("Expected %s, got %r of type '%s' instead."
+                                % (dtype.name, leaf, type(leaf).__name__))
     return np.asarray(arr, dtype=dtype.as_numpy_dtype, order="C")
 
 

@@ -51,21 +51,24 @@ def assign(ref: Any, value: Any, validate_shape: Optional[bool] = None,
       ValueError: if the value's static shape or dtype does not match the variable's.
     """
     vs = True if validate_shape is None else bool(validate_shape)
+    # TF1's Assign op defaults use_locking to True (AssignAdd/AssignSub default to False).
+    lock = True if use_locking is None else bool(use_locking)
     return _update("Assign", ref, value, name, "Assign",
-                   {"validate_shape": ops.attr_bool(vs),
-                    "use_locking": ops.attr_bool(bool(use_locking))})
+                   {"validate_shape": ops.attr_bool(vs), "use_locking": ops.attr_bool(lock)})
 
 
 def assign_add(ref: Any, value: Any, use_locking: Optional[bool] = None,
                name: Optional[str] = None) -> ops.Tensor:
     """Adds ``value`` to the variable ``ref``; returns the new value."""
-    return _update("AssignAdd", ref, value, name, "AssignAdd")
+    return _update("AssignAdd", ref, value, name, "AssignAdd",
+                   {"use_locking": ops.attr_bool(bool(use_locking))})
 
 
 def assign_sub(ref: Any, value: Any, use_locking: Optional[bool] = None,
                name: Optional[str] = None) -> ops.Tensor:
     """Subtracts ``value`` from the variable ``ref``; returns the new value."""
-    return _update("AssignSub", ref, value, name, "AssignSub")
+    return _update("AssignSub", ref, value, name, "AssignSub",
+                   {"use_locking": ops.attr_bool(bool(use_locking))})
 
 
 def is_variable_initialized(variable: Any, name: Optional[str] = None) -> ops.Tensor:

@@ -8,6 +8,7 @@ variable nodes.
 from __future__ import annotations
 
 import enum
+import inspect
 import sys
 from typing import Any, Callable, Optional
 
@@ -38,13 +39,31 @@ def _merge_reuse(new: Any, old: Any) -> Any:
     return new or old
 
 
-def _definition_site() -> str:
+def _definition_site(max_frames: int = 5) -> str:
+    """The user's stack where a variable is created, innermost first, as TF formats it.
+
+    TF1 reports up to five frames of the creation traceback outside TensorFlow itself, each as
+    ``  File "<file>", line <n>, in <function>`` followed by a newline.
+    """
     f = sys._getframe(1)
-    while f is not None and f.f_code.co_filename.startswith(ops._PACKAGE_DIR):
+    lines = []
+    while f is not None and len(lines) < max_frames:
+        fn = f.f_code.co_filename
+        if not fn.startswith(ops._PACKAGE_DIR) and "importlib" not in fn:
+            lines.append('  File "%s", line %d, in %s\n' % (fn, f.f_lineno, f.f_code.co_name))
         f = f.f_back
-    if f is None:
-        return ""
-    return '  File "%s", line %d, in %s' % (f.f_code.co_filename, f.f_lineno, f.f_code.co_name)
+    return "".join(lines)
+
+
+def _takes_no_arguments(fn: Any) -> bool:
+    """Whether ``fn`` can be called without arguments (TF: an initializer without a shape)."""
+    try:
+        sig = inspect.signature(fn)
+    except (TypeError, ValueError):
+        return False
+    return all(p.default is not inspect.Parameter.empty
+               or p.kind in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
+               for p in sig.parameters.values())
 
 
 class VariableScope:
@@ -230,7 +249,9 @@ class variable_scope:  # noqa: N801 - TF's public name
             new_name = nos.name
             ns_name = nos.name.split("/")[-1] if nos.name else None
             base = nos
-            reuse = self._reuse if self._reuse else _merge_reuse(nos.reuse, old.reuse)
+            # TF1: a re-entered VariableScope object keeps its own reuse flag (the enclosing
+            # scope's reuse is not inherited), unless reuse is given explicitly.
+            reuse = self._reuse if self._reuse else nos.reuse
         else:
             rel = nos if nos is not None else _unique_default_scope(g, self._default_name)
             new_name = old.name + "/" + rel if old.name else rel
@@ -255,7 +276,10 @@ class variable_scope:  # noqa: N801 - TF's public name
             caching_device=self._caching_device or base.caching_device,
             partitioner=self._partitioner or base.partitioner,
             custom_getter=self._custom_getter or base.custom_getter,
-            name_scope=ns if ns else "",
+            # TF1: a re-entered VariableScope object keeps its original name scope, even
+            # though the nodes created inside go to a new (uniquified) name scope.
+            name_scope=(nos.original_name_scope if isinstance(nos, VariableScope)
+                        else (ns if ns else "")),
             dtype=self._dtype if self._dtype is not None else base.dtype,
             use_resource=self._use_resource if self._use_resource is not None
             else base.use_resource,
@@ -303,43 +327,45 @@ def _get_variable_in(scope: VariableScope, g: ops.Graph, name: str, shape: Any, 
                      initializer: Any, regularizer: Any, trainable: Optional[bool],
                      collections: Any, validate_shape: bool, constraint: Any
                      ) -> variables.Variable:
+    """TF1's ``VariableScope.get_variable`` followed by ``_VariableStore._get_single_variable``.
+
+    The order of the checks, the nodes they create and the messages follow TF1, so that graphs
+    get the same node names (including TF's dtype-check ``Const`` at the root scope).
+    """
     if not isinstance(name, str) or not name:
         raise ValueError("get_variable needs a non-empty string name, got %r" % (name,))
     full = scope.name + "/" + name if scope.name else name
-    dtype_given = dtype is not None
-    dt = _dtypes.as_dtype(dtype).base_dtype if dtype_given else scope.dtype.base_dtype
+    if dtype is not None:
+        dtype = _dtypes.as_dtype(dtype).base_dtype
+        if initializer is not None and not callable(initializer):
+            # TF1 converts a value initializer (at the root name scope) to compare its dtype
+            # with the explicit one; the conversion leaves a `Const` node in the graph.
+            with g.as_default(), g.name_scope(None):
+                init_dtype = ops.convert_to_tensor(initializer).dtype.base_dtype
+            if init_dtype != dtype:
+                raise ValueError("Initializer type '%s' and explicit dtype '%s' don't match."
+                                 % (init_dtype, dtype))
     init = initializer if initializer is not None else scope.initializer
-    init_is_tensor = isinstance(init, (ops.Tensor, variables.Variable))
-    shape_core = None if shape is None else as_shape(shape)._to_core()
-    existing = g._c.var_resolve(full, _reuse_code(scope.reuse), shape_core,
-                                dt.as_datatype_enum if dtype_given else 0)
+    dt = dtype if dtype is not None else scope.dtype.base_dtype
+    from_value = init is not None and not callable(init)
+    if shape is not None and from_value:
+        raise ValueError("If initializer is a constant, do not specify shape.")
+    var_shape = as_shape(shape) if shape is not None else TensorShape(None)
+    # TF1 always checks the dtype on reuse: the explicit one or the scope's (float32 default).
+    existing = g._c.var_resolve(full, _reuse_code(scope.reuse), var_shape._to_core(),
+                                dt.as_datatype_enum)
     if existing >= 0:
         return g._variable_objects[full]
 
-    # Create: work out the initial value.
-    if init is not None and not callable(init) and not init_is_tensor:
-        # A Python or NumPy value: its shape is the variable's.
-        init = ops.convert_to_tensor(init, dtype=dt if dtype_given else None)
-        init_is_tensor = True
-    if init_is_tensor:
-        if shape is not None and validate_shape:
-            raise ValueError("If initializer is a constant, do not specify shape.")
-        init_t = ops.convert_to_tensor(init)
-        if not dtype_given:
-            dt = init_t.dtype.base_dtype
-        var_shape = init_t.shape
-        init_value: Any = init_t
+    # Create: work out the initial value (a value, or a function building it).
+    variable_dtype: Any = None
+    if from_value:
+        init_value: Any = init
     else:
-        if shape is None:
-            raise ValueError("Variable %s did not get an initializer, so its `shape` argument "
-                             "must be specified." % full if init is None else
-                             "Shape of a new variable (%s) must be fully defined, but instead "
-                             "was %s." % (full, TensorShape(None)))
-        var_shape = as_shape(shape)
-        if not var_shape.is_fully_defined():
-            raise ValueError("Shape of a new variable (%s) must be fully defined, but instead "
-                             "was %s." % (full, var_shape))
         if init is None:
+            if shape is None:
+                raise ValueError("Variable %s did not get an initializer, so its `shape` "
+                                 "argument must be specified." % full)
             from . import init_ops
 
             if dt.is_floating:
@@ -351,15 +377,27 @@ def _get_variable_in(scope: VariableScope, g: ops.Graph, name: str, shape: Any, 
                                  % (full, dt.base_dtype))
         if isinstance(init, type):
             init = init(dtype=dt)
-        dims = var_shape.as_list()
+        if var_shape.is_fully_defined():
+            dims = var_shape.as_list()
+            fn = init
 
-        def init_value() -> Any:
-            try:
-                return init(dims, dtype=dt, partition_info=None)
-            except TypeError as e:
-                if "partition_info" not in str(e):
-                    raise
-                return init(dims, dtype=dt)
+            def init_value() -> Any:
+                try:
+                    return fn(dims, dtype=dt, partition_info=None)
+                except TypeError as e:
+                    if "partition_info" not in str(e):
+                        raise
+                    return fn(dims, dtype=dt)
+
+            variable_dtype = dt
+        elif _takes_no_arguments(init):
+            # TF1: an initializer callable without arguments builds the value itself.
+            init_value = init
+        else:
+            raise ValueError("The initializer passed is not valid. It should be a callable with "
+                             "no arguments and the shape should not be provided or an instance "
+                             "of `tf.keras.initializers.*' and `shape` should be fully defined. "
+                             "(variable %s, shape %s)" % (full, var_shape))
 
     site = _definition_site()
     if trainable is None:
@@ -367,8 +405,9 @@ def _get_variable_in(scope: VariableScope, g: ops.Graph, name: str, shape: Any, 
     with g.as_default(), g.name_scope(None):
         v = variables.Variable(initial_value=init_value, trainable=trainable,
                                collections=collections, validate_shape=validate_shape,
-                               name=full, dtype=dt, constraint=constraint)
-    g._c.var_add(full, var_shape._to_core(), dt.as_datatype_enum, v.op._id, bool(trainable), site)
+                               name=full, dtype=variable_dtype, constraint=constraint)
+    g._c.var_add(full, v.shape._to_core(), v.dtype.base_dtype.as_datatype_enum, v.op._id,
+                 bool(trainable), site)
     g._variable_objects[full] = v
     if regularizer is None:
         regularizer = scope.regularizer

@@ -145,6 +145,17 @@ class Variable:
         """The snapshot tensor ``x/read:0`` through which ops read the variable."""
         return self._snapshot
 
+    def initialized_value(self) -> ops.Tensor:
+        """The variable's value right after its initializer ran, to initialise others.
+
+        As in TF 1.0: an Identity of the variable with a control dependency on the
+        initializer, built outside any enclosing control-dependency block. (TF 1.3+ builds a
+        ``cond`` on ``is_variable_initialized`` instead, with different node names.)
+        """
+        with ops.control_dependencies(None):
+            with ops.control_dependencies([self._initializer_op]):
+                return array_ops.identity(self._variable)
+
     def read_value(self) -> ops.Tensor:
         """A new Identity reading the variable's current value."""
         return array_ops.identity(self._variable, name="read")
@@ -159,6 +170,11 @@ class Variable:
         """Writes ``value`` into the variable in ``session`` (or the default session)."""
         from ..client import session as _session
 
+        if session is None:
+            session = _session.get_default_session()
+            if session is None:
+                raise ValueError("Either session argument should be provided or default "
+                                 "session should be established")
         sess = _session._session_for(self._graph, session, "eval")
         sess.run(self._initializer_op, {self._initializer_op.inputs[1]: value})
 
