@@ -84,21 +84,3 @@ def matrix_inverse(input: Any, adjoint: bool = False,  # noqa: A002 - TF's name
         x = ops.convert_to_tensor(input, name="input")
         attrs = {"T": ops.attr_dtype(x.dtype), "adjoint": ops.attr_bool(adjoint)}
         return ops.make_op("MatrixInverse", [x], attrs, name=scope).outputs[0]
-
-
-def _matmul_operator(x: Any, y: Any) -> ops.Tensor:
-    """``x @ y`` for a tensor ``x``: a node named "matmul", as TF's operator overload."""
-    with ops.name_scope(None, "matmul", [x, y]) as scope:
-        y = ops.convert_to_tensor(y, preferred_dtype=x.dtype.base_dtype, name="y")
-        return matmul(x, y, name=scope)
-
-
-def _rmatmul_operator(y: Any, x: Any) -> ops.Tensor:
-    """``x @ y`` for a non-tensor ``x`` and a tensor ``y``."""
-    with ops.name_scope(None, "matmul", [x, y]) as scope:
-        x = ops.convert_to_tensor(x, dtype=y.dtype.base_dtype, name="x")
-        return matmul(x, y, name=scope)
-
-
-ops.Tensor._override_operator("__matmul__", _matmul_operator)
-ops.Tensor._override_operator("__rmatmul__", _rmatmul_operator)
