@@ -3,6 +3,8 @@
 
 #include <cstring>
 
+#include <pybind11/stl.h>
+
 #include "pygraphx/status.h"
 
 namespace pgx::py_bind {
