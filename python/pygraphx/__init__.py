@@ -46,6 +46,7 @@ from .ops.math_ops import *  # noqa: F401,F403
 from .ops.reduction_ops import *  # noqa: F401,F403
 from .ops.linalg_ops import *  # noqa: F401,F403
 from .ops.random_ops import *  # noqa: F401,F403
+from .ops.sequence_ops import range  # noqa: F401
 from .ops.state_ops import assign, assign_add, assign_sub  # noqa: F401
 from .ops.control_flow_ops import group, no_op, tuple, with_dependencies  # noqa: F401
 from .ops.variables import (  # noqa: F401

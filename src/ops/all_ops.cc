@@ -13,6 +13,7 @@ void register_reduction_ops();
 void register_array_ops();
 void register_linalg_ops();
 void register_random_ops();
+void register_sequence_ops();
 
 void register_all_ops() {
   static std::once_flag once;
@@ -24,6 +25,7 @@ void register_all_ops() {
     register_array_ops();
     register_linalg_ops();
     register_random_ops();
+    register_sequence_ops();
   });
 }
 
