@@ -21,8 +21,12 @@ struct RegionGuard {
 }  // namespace
 
 int hardware_threads() {
-  unsigned n = std::thread::hardware_concurrency();
-  return n == 0 ? 1 : static_cast<int>(n);
+  // hardware_concurrency() reads /sys on every call (glibc's get_nprocs); ask once.
+  static const int n = [] {
+    unsigned c = std::thread::hardware_concurrency();
+    return c == 0 ? 1 : static_cast<int>(c);
+  }();
+  return n;
 }
 
 bool ThreadPool::in_parallel_region() { return t_in_parallel; }
