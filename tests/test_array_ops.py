@@ -647,3 +647,18 @@ def test_variables_slice_stack_and_reshape():
     for g, w in zip(got, [v[1, ::-1], np.stack([v, v]), v.reshape(-1),
                           np.stack([v, np.zeros_like(v)]), v.T, [2, 3]]):
         np.testing.assert_array_equal(g, w)
+
+
+def test_identity_and_stop_gradient_name_python_inputs_like_tf():
+    x = tf.placeholder(tf.float32, [2])
+    a = tf.identity([[1.0, 2.0]])
+    b = tf.identity([1, 2], name="idn")
+    c = tf.stop_gradient([1.0])
+    d = tf.identity(x)
+    got = [(o.name, o.type) for o in tf.get_default_graph().get_operations()][1:]
+    assert got == [("Identity/input", "Const"), ("Identity", "Identity"),
+                   ("idn/input", "Const"), ("idn", "Identity"),
+                   ("StopGradient/input", "Const"), ("StopGradient", "StopGradient"),
+                   ("Identity_1", "Identity")]
+    assert d.op.inputs[0] is x
+    assert [str(t.shape) for t in (a, b, c)] == ["(1, 2)", "(2,)", "(1,)"]

@@ -473,3 +473,15 @@ def test_initializer_op_names():
     assert [i.name, k.name, i.type] == ["init_1", "init_2", "NoOp"]
     assert sorted(o.name for o in i.control_inputs) == ["v/Assign", "w/Assign"]
     assert [o.name for o in k.control_inputs] == ["v/Assign"]
+
+
+def test_python_default_of_placeholder_with_default_is_named_input():
+    # TF converts the default inside the op's scope: "PlaceholderWithDefault/input", "e/input".
+    p = tf.placeholder_with_default([1.0, 2.0], shape=[2])
+    e = tf.placeholder_with_default(np.zeros((2, 3)), shape=[None, 3], name="e")
+    ops_ = [(o.name, o.type) for o in tf.get_default_graph().get_operations()]
+    assert ops_ == [("PlaceholderWithDefault/input", "Const"),
+                    ("PlaceholderWithDefault", "PlaceholderWithDefault"),
+                    ("e/input", "Const"), ("e", "PlaceholderWithDefault")]
+    assert (str(p.shape), p.dtype, str(e.shape), e.dtype) == ("(2,)", tf.float32, "(?, 3)",
+                                                              tf.float64)

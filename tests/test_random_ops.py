@@ -370,8 +370,11 @@ def test_errors():
         tf.random_uniform([2], dtype=tf.int32)
     with pytest.raises(ValueError):
         tf.random_uniform([2], dtype=tf.bool)
-    with pytest.raises(ValueError):
+    # TF fails converting the mean (or on the op's dtype attr): TypeError, not ValueError.
+    with pytest.raises(TypeError):
         tf.random_normal([2], dtype=tf.int32)
+    with pytest.raises(TypeError):
+        tf.truncated_normal([2], mean=0, stddev=1, dtype=tf.int64)
     with pytest.raises(ValueError, match="Invalid value in tensor used for shape: -2"):
         tf.random_uniform([2, -2])
     with pytest.raises(ValueError, match="rank 1"):

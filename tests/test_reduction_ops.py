@@ -303,3 +303,21 @@ def test_argmax_errors(sess):
     with pytest.raises(tf.errors.InvalidArgumentError,
                        match=r"Reduction axis 0 is empty in shape \[0,3\]"):
         sess.run(tf.argmax(tf.constant(np.zeros((0, 3), np.float32)), axis=0))
+
+
+def test_full_reduction_of_python_value_uses_rank_and_range(sess):
+    # TF's _ReductionDims has no static rank for a non-Tensor input: Rank + Range, then the
+    # value is converted again as "<op>/input".
+    s = tf.reduce_sum([[1.0, 2.0], [3.0, 4.0]])
+    k = tf.reduce_max([[1, 5, 2]], keepdims=True)
+    got = [(o.name, o.type) for o in tf.get_default_graph().get_operations()]
+    assert got[:7] == [("Rank/Const", "Const"), ("Rank", "Const"), ("range/start", "Const"),
+                       ("range/delta", "Const"), ("range", "Range"), ("Sum/input", "Const"),
+                       ("Sum", "Sum")]
+    assert s.op.inputs[1].op.name == "range" and k.op.inputs[1].op.name == "range_1"
+    assert str(s.shape) == "()" and str(k.shape) == "(1, 1)"
+    assert sess.run(s) == 10.0
+    np.testing.assert_array_equal(sess.run(k), np.array([[5]], np.int32))
+    # A tensor of known rank keeps the constant axes.
+    t = tf.reduce_mean(tf.constant([1.0, 3.0]))
+    assert t.op.inputs[1].op.type == "Const"

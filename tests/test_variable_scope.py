@@ -655,3 +655,16 @@ def test_seed_final_version_core_parts():
     assert all(t is outs[0][0] for t, _ in outs)
     assert [o.op.name for _, o in outs] == [p + "/max" for p in PREFIXES]
     assert [v.name for v in tf.global_variables()] == ["relu/threshold:0"]
+
+
+def test_normal_and_variance_scaling_initializers_reject_integer_dtypes():
+    # TF1's _assert_float_dtype (ValueError at construction); uniform accepts integers.
+    for make in (tf.random_normal_initializer, tf.truncated_normal_initializer,
+                 tf.variance_scaling_initializer, tf.glorot_uniform_initializer,
+                 tf.glorot_normal_initializer):
+        with pytest.raises(ValueError, match="Expected floating point type, got int32"):
+            make(dtype=tf.int32)
+    assert tf.random_uniform_initializer(0, 10, dtype=tf.int32).dtype == tf.int32
+    # Through get_variable the dtype reaches random_normal, which raises TypeError as in TF.
+    with pytest.raises(TypeError):
+        tf.get_variable("ir", [2], dtype=tf.int32, initializer=tf.random_normal_initializer())

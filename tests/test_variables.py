@@ -316,3 +316,75 @@ def test_set_any_value_with_assign_and_placeholder(sess):
         val = np.full((2, 2), k, np.float32)
         sess.run(a, {p: val})
         np.testing.assert_array_equal(sess.run(v), val)
+
+
+def test_initial_value_reading_another_variable_is_guarded(sess):
+    # TF's _try_guard_against_uninitialized_dependencies: v's initializer reads w through
+    # w.initialized_value(), so global_variables_initializer works in any order and
+    # v.initializer works before w is initialised.
+    w = tf.Variable(tf.constant([1.0, 2.0]), name="w")
+    v = tf.Variable(w * 2, name="v")
+    names = op_names()
+    assert names[names.index("v"):] == ["v", "v/cond", "w/read_v", "mul_v", "v/Assign",
+                                        "v/read"]
+    assert v.initializer.inputs[1].op.name == "mul_v"
+    assert v.initial_value.op.name == "mul"  # the user's tensor is left as is
+    sess.run(v.initializer)
+    np.testing.assert_array_equal(sess.run(v), np.array([2.0, 4.0], np.float32))
+    with pytest.raises(tf.errors.FailedPreconditionError):
+        sess.run(w)  # reading w's initial value did not initialise w
+    sess.run(tf.global_variables_initializer())
+    sess.run(w.assign([5.0, 5.0]))
+    sess.run(v.initializer)  # now reads w's current value
+    np.testing.assert_array_equal(sess.run([w, v]), [[5.0, 5.0], [10.0, 10.0]])
+
+
+def test_global_initializer_with_dependent_variables(make_session):
+    for _ in range(20):
+        g = tf.Graph()
+        with g.as_default():
+            a = tf.Variable(tf.ones([50, 50]) * 3, name="a")
+            b = tf.Variable(a * 2, name="b")
+            init = tf.global_variables_initializer()
+        s = make_session(g)
+        s.run(init)
+        np.testing.assert_array_equal(s.run(b), np.full((50, 50), 6.0, np.float32))
+
+
+def test_initialized_value_reads_without_reinitialising(sess):
+    # TF1.x: cond(is_variable_initialized(a), a.read_value, lambda: a.initial_value).
+    a = tf.Variable([1.0, 2.0], name="a")
+    b = tf.Variable(a.initialized_value() + 1, name="b")
+    iv = a.initialized_value()
+    assert (iv.op.name, iv.op.type, str(iv.shape), iv.dtype) == ("cond_1", "InitializedValue",
+                                                                "(2,)", tf.float32)
+    np.testing.assert_array_equal(sess.run(iv), [1.0, 2.0])  # uninitialised: initial value
+    sess.run(b.initializer)
+    with pytest.raises(tf.errors.FailedPreconditionError):
+        sess.run(a)
+    sess.run(a.initializer)
+    sess.run(a.assign([7.0, 8.0]))
+    sess.run(b.initializer)
+    np.testing.assert_array_equal(sess.run([a, b]), [[7.0, 8.0], [8.0, 9.0]])
+
+
+def test_guard_keeps_graph_seed_op_counter_of_tf():
+    # TF's cond has nine nodes; graph-level seeds count ops, so later op seeds stay the same.
+    tf.set_random_seed(1)
+    w = tf.Variable(tf.constant([1.0]), name="w")
+    tf.Variable(w * 2, name="v")
+    z = tf.random_normal([2])
+    # TF: 4 ops for w; for v: mul/y, mul, v, 9 cond ops, w/read_v, mul_v, v/Assign, v/read;
+    # then random_normal's shape, mean and stddev before its kernel node takes the seed.
+    seed2 = z.op.inputs[0].op.inputs[0].op.get_attr("seed2")
+    assert seed2 == 4 + (2 + 1 + 9 + 2 + 2) + 3
+
+
+def test_assign_to_a_tensor_raises_attribute_error_as_tf():
+    # TF1 falls back to ref.assign(...): AttributeError. Ours is also a TypeError.
+    x = tf.constant(1.0)
+    for fn in (tf.assign, tf.assign_add, tf.assign_sub):
+        with pytest.raises(AttributeError, match="is not a variable"):
+            fn(x + 1, 1.0)
+        with pytest.raises(TypeError):
+            fn(x, 1.0)

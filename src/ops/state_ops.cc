@@ -1,5 +1,6 @@
 // Variables and assignment: VariableV2 (reads this session's value), IsVariableInitialized,
-// Assign, AssignAdd and AssignSub (write through the run's overlay, committed on success).
+// InitializedValue, Assign, AssignAdd and AssignSub (write through the run's overlay,
+// committed on success).
 #include <cstring>
 
 #include "pygraphx/kernel.h"
@@ -27,6 +28,23 @@ void is_initialized_kernel(OpKernelContext& ctx) {
   Tensor t(DType::kBool, {});
   *t.data<bool>() = ctx.variable_initialized(ctx.ref_input_variable(0));
   ctx.set_output(0, std::move(t));
+}
+
+// InitializedValue(ref, default): the variable's value when it is initialised in this run,
+// else `default` (its initial value). TF builds this as cond(IsVariableInitialized(v),
+// v.read_value, v.initial_value); here `default` is always computed, the variable only read.
+void initialized_value_shape(InferenceContext& ic) {
+  if (ic.in_dtypes[0] != ic.in_dtypes[1])
+    ic.fail(std::string("InitializedValue: default of dtype ") + dtype_name(ic.in_dtypes[1]) +
+            " for a variable of dtype " + dtype_name(ic.in_dtypes[0]));
+  const PartialShape& a = ic.in_shapes[0];
+  const PartialShape& b = ic.in_shapes[1];
+  ic.set_output(0, ic.in_dtypes[0], a.compatible_with(b) ? a.merge_with(b) : PartialShape());
+}
+
+void initialized_value_kernel(OpKernelContext& ctx) {
+  const int32_t v = ctx.ref_input_variable(0);
+  ctx.set_output(0, ctx.variable_initialized(v) ? ctx.read_variable(v) : ctx.input(1));
 }
 
 void assign_shape(InferenceContext& ic) {
@@ -101,6 +119,8 @@ void register_state_ops() {
   r.add({"VariableV2", 0, 0, 0, true, variable_shape, fn_kernel(variable_kernel)});
   r.add({"IsVariableInitialized", 1, 1, 1u, true, is_initialized_shape,
          fn_kernel(is_initialized_kernel)});
+  r.add({"InitializedValue", 2, 2, 1u, true, initialized_value_shape,
+         fn_kernel(initialized_value_kernel)});
   r.add({"Assign", 2, 2, 1u, true, assign_shape, fn_kernel(assign_kernel)});
   r.add({"AssignAdd", 2, 2, 1u, true, assign_update_shape,
          fn_kernel(assign_update_kernel<true>)});

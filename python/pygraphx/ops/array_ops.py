@@ -49,23 +49,29 @@ def placeholder_with_default(input: Any, shape: Any, name: Optional[str] = None 
     Raises:
       ValueError: if ``input``'s shape is not compatible with ``shape``.
     """
-    x = ops.convert_to_tensor(input)
-    op = x.graph.create_op("PlaceholderWithDefault", [x],
-                           {"dtype": ops.attr_dtype(x.dtype), "shape": ops.attr_shape(shape)},
-                           name=name or "PlaceholderWithDefault")
+    # As TF's generated wrapper: a Python default becomes "<name>/input".
+    with ops.name_scope(name, "PlaceholderWithDefault", [input]) as scope:
+        x = ops.convert_to_tensor(input, name="input")
+        op = x.graph.create_op("PlaceholderWithDefault", [x],
+                               {"dtype": ops.attr_dtype(x.dtype),
+                                "shape": ops.attr_shape(shape)}, name=scope)
     return op.outputs[0]
 
 
 def identity(input: Any, name: Optional[str] = None) -> ops.Tensor:  # noqa: A002
     """The same value, as a new node (reads a variable's current value)."""
-    x = ops.convert_to_tensor(input)
-    return x.graph.create_op("Identity", [x], name=name or "Identity").outputs[0]
+    if isinstance(input, ops.Tensor):
+        return input.graph.create_op("Identity", [input], name=name or "Identity").outputs[0]
+    with ops.name_scope(name, "Identity", [input]) as scope:
+        x = ops.convert_to_tensor(input, name="input")  # "Identity/input", as in TF
+        return x.graph.create_op("Identity", [x], name=scope).outputs[0]
 
 
 def stop_gradient(input: Any, name: Optional[str] = None) -> ops.Tensor:  # noqa: A002
     """The same value; gradients do not flow through it."""
-    x = ops.convert_to_tensor(input)
-    return x.graph.create_op("StopGradient", [x], name=name or "StopGradient").outputs[0]
+    with ops.name_scope(name, "StopGradient", [input]) as scope:
+        x = ops.convert_to_tensor(input, name="input")
+        return x.graph.create_op("StopGradient", [x], name=scope).outputs[0]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -24,6 +24,19 @@ def _dtype(d: Any, default: Any = _dtypes.float32) -> _dtypes.DType:
     return _dtypes.as_dtype(d if d is not None else default).base_dtype
 
 
+def _float_dtype(d: Any) -> _dtypes.DType:
+    """TF1's ``_assert_float_dtype``: normal and variance-scaling initializers only build
+    floating values.
+
+    Raises:
+      ValueError: for a non-floating dtype.
+    """
+    dt = _dtype(d)
+    if not dt.is_floating:
+        raise ValueError("Expected floating point type, got %s." % dt.name)
+    return dt
+
+
 class Initializer:
     """Base class: ``init(shape, dtype=None, partition_info=None)`` builds the initial value."""
 
@@ -114,7 +127,8 @@ class RandomNormal(Initializer):
 
     def __init__(self, mean: Any = 0.0, stddev: Any = 1.0, seed: Optional[int] = None,
                  dtype: Any = _dtypes.float32):
-        self.mean, self.stddev, self.seed, self.dtype = mean, stddev, seed, _dtype(dtype)
+        self.mean, self.stddev, self.seed = mean, stddev, seed
+        self.dtype = _float_dtype(dtype)
 
     def __call__(self, shape, dtype=None, partition_info=None):
         from . import random_ops
@@ -132,7 +146,8 @@ class TruncatedNormal(Initializer):
 
     def __init__(self, mean: Any = 0.0, stddev: Any = 1.0, seed: Optional[int] = None,
                  dtype: Any = _dtypes.float32):
-        self.mean, self.stddev, self.seed, self.dtype = mean, stddev, seed, _dtype(dtype)
+        self.mean, self.stddev, self.seed = mean, stddev, seed
+        self.dtype = _float_dtype(dtype)
 
     def __call__(self, shape, dtype=None, partition_info=None):
         from . import random_ops
@@ -174,7 +189,7 @@ class VarianceScaling(Initializer):
         if distribution not in {"uniform", "truncated_normal", "untruncated_normal"}:
             raise ValueError("Invalid `distribution` argument:", distribution)
         self.scale, self.mode, self.distribution = scale, mode, distribution
-        self.seed, self.dtype = seed, _dtype(dtype)
+        self.seed, self.dtype = seed, _float_dtype(dtype)
 
     def __call__(self, shape, dtype=None, partition_info=None):
         from . import random_ops

@@ -92,7 +92,10 @@ def _shape_tensor(shape: Any) -> ops.Tensor:
 def _float_dtype(dtype: Any) -> _dtypes.DType:
     d = _dtypes.as_dtype(dtype).base_dtype
     if d not in _FLOAT_DTYPES:
-        raise ValueError("Invalid dtype %r: expected float32 or float64" % (d,))
+        # TF fails converting the float mean to ``d`` (or, for an integer mean, on the op's
+        # dtype attribute): a TypeError either way.
+        raise TypeError("Value passed to parameter 'dtype' has DataType %s not in list of "
+                        "allowed values: float32, float64" % d.name)
     return d
 
 
@@ -180,8 +183,8 @@ def random_normal(shape: Any, mean: Any = 0.0, stddev: Any = 1.0, dtype: Any = _
       A tensor of ``dtype`` and ``shape``.
 
     Raises:
-      ValueError: for a non-floating dtype.
-      TypeError: if ``mean`` or ``stddev`` cannot be converted to ``dtype``.
+      TypeError: for a non-floating dtype, or if ``mean`` or ``stddev`` cannot be converted
+        to ``dtype``.
     """
     return _normal_like("RandomStandardNormal", "random_normal", shape, mean, stddev, dtype,
                         seed, name)
@@ -204,8 +207,8 @@ def truncated_normal(shape: Any, mean: Any = 0.0, stddev: Any = 1.0,
       A tensor of ``dtype`` and ``shape``.
 
     Raises:
-      ValueError: for a non-floating dtype.
-      TypeError: if ``mean`` or ``stddev`` cannot be converted to ``dtype``.
+      TypeError: for a non-floating dtype, or if ``mean`` or ``stddev`` cannot be converted
+        to ``dtype``.
     """
     return _normal_like("TruncatedNormal", "truncated_normal", shape, mean, stddev, dtype,
                         seed, name)

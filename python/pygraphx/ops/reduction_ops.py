@@ -72,22 +72,24 @@ def _index_tensor(value: Any, name: str) -> ops.Tensor:
 
 
 def _all_axes(input_tensor: Any) -> ops.Tensor:
-    """TF's ``_ReductionDims`` for ``axis=None``: a ``Const`` of every axis when the rank is
-    known, ``Range(0, Rank(x), 1)`` computing them at run time otherwise."""
+    """TF's ``_ReductionDims`` for ``axis=None``: a ``Const`` of every axis when the input is
+    a tensor of known rank, ``Range(0, Rank(x), 1)`` otherwise (TF takes this path for Python
+    and NumPy inputs too, so ``reduce_sum([[1., 2.]])`` builds ``Rank/Const``, ``Rank`` and
+    ``range`` before ``Sum/input``)."""
+    x: Any = input_tensor
+    rank = None
     if _is_tensor_like(input_tensor):
         x = ops.convert_to_tensor(input_tensor)
         rank = x.shape.ndims
-        if rank is None:
-            from . import array_ops
+    if rank is None:
+        from . import array_ops
 
-            r = array_ops.rank(x)
-            with ops.name_scope(None, "range", [r]) as scope:
-                start = ops.constant_tensor(np.array(0, np.int32), name="start")
-                delta = ops.constant_tensor(np.array(1, np.int32), name="delta")
-                return ops.make_op("Range", [start, r, delta],
-                                   {"Tidx": ops.attr_dtype(_dtypes.int32)}, name=scope).outputs[0]
-    else:
-        rank = np.ndim(input_tensor)
+        r = array_ops.rank(x)
+        with ops.name_scope(None, "range", [r]) as scope:
+            start = ops.constant_tensor(np.array(0, np.int32), name="start")
+            delta = ops.constant_tensor(np.array(1, np.int32), name="delta")
+            return ops.make_op("Range", [start, r, delta],
+                               {"Tidx": ops.attr_dtype(_dtypes.int32)}, name=scope).outputs[0]
     return ops.constant_tensor(np.arange(rank, dtype=np.int32), name="Const")
 
 
@@ -106,6 +108,10 @@ def _reduce(op_type: str, input_tensor: Any, axis: Any, keepdims: Any, name: Opt
         out = ops.make_op(op_type, [x, axes], attrs, name=scope).outputs[0]
     if axis is None and not keepdims and out.shape.ndims is None:
         out.set_shape(())  # TF's _may_reduce_to_scalar
+    elif axis is None and keepdims and x.shape.ndims is not None:
+        # Axes from Range(0, Rank(x)) with a known rank: TF's shape inference evaluates that
+        # constant subgraph, so every dimension is known to be 1.
+        out.set_shape([1] * x.shape.ndims)
     return out
 
 

@@ -18,16 +18,26 @@ def variable_op_v2(shape: Any, dtype: Any, name: str) -> ops.Tensor:
     return op.outputs[0]
 
 
+class NotAVariableError(TypeError, AttributeError):
+    """``tf.assign`` (or ``assign_add``/``assign_sub``) given something that is not a variable.
+
+    TF1 falls back to ``ref.assign(...)`` there and so raises ``AttributeError`` ("'Tensor'
+    object has no attribute 'assign'"); this class is also a ``TypeError``, which is what the
+    mistake is, so code written against either keeps working.
+    """
+
+
 def _ref(ref: Any) -> ops.Tensor:
     """The VariableV2 tensor behind a Variable or a ref tensor.
 
     Raises:
-      TypeError: if ``ref`` is not a variable.
+      NotAVariableError: (a TypeError and an AttributeError) if ``ref`` is not a variable.
     """
     el = ref._as_graph_element() if hasattr(ref, "_as_graph_element") else ref
     if not isinstance(el, ops.Tensor) or el.op.type != "VariableV2":
-        raise TypeError("'%s' is not a variable: only variables (tf.Variable or "
-                        "tf.get_variable) can be assigned to" % getattr(el, "name", el))
+        raise NotAVariableError("'%s' is not a variable: only variables (tf.Variable or "
+                                "tf.get_variable) can be assigned to"
+                                % getattr(el, "name", el))
     return el
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, List, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 import numpy as np
 
@@ -83,8 +83,12 @@ class Variable:
                 self._variable = state_ops.variable_op_v2(shape_, init.dtype.base_dtype,
                                                           name=scope)
                 self._name = self._variable.op.name
+                # If the initial value reads other variables, read them through their
+                # initialized value, so this initializer runs before theirs (TF's
+                # _try_guard_against_uninitialized_dependencies).
                 self._initializer_op = state_ops.assign(
-                    self._variable, init, validate_shape=validate_shape).op
+                    self._variable, _guard_uninitialized_dependencies(scope, init),
+                    validate_shape=validate_shape).op
                 with ops.name_scope("read") as read_scope:
                     self._snapshot = array_ops.identity(self._variable, name=read_scope)
         self._graph.add_to_collections(collections, self)
@@ -146,15 +150,22 @@ class Variable:
         return self._snapshot
 
     def initialized_value(self) -> ops.Tensor:
-        """The variable's value right after its initializer ran, to initialise others.
+        """The variable's value if it is initialised, else its initial value: what
+        initialising another variable from this one should use.
 
-        As in TF 1.0: an Identity of the variable with a control dependency on the
-        initializer, built outside any enclosing control-dependency block. (TF 1.3+ builds a
-        ``cond`` on ``is_variable_initialized`` instead, with different node names.)
+        TF 1.x builds ``cond(is_variable_initialized(v), v.read_value, lambda:
+        v.initial_value)``: nine nodes (``IsVariableInitialized``, ``cond/Switch`` ...
+        ``cond/Merge``). Here it is one ``InitializedValue`` node named ``cond``, and the op
+        counter used for graph-level seeds advances by nine as in TF. Unlike TF's cond, the
+        initial value is computed even when the variable is initialised (only its result is
+        discarded), so a placeholder it reads must then be fed too.
         """
-        with ops.control_dependencies(None):
-            with ops.control_dependencies([self._initializer_op]):
-                return array_ops.identity(self._variable)
+        with ops.init_scope():
+            g = self._graph
+            op = g.create_op("InitializedValue", [self._variable, self._initial_value],
+                             name="cond")
+            g._last_id += _TF_COND_OPS - 1
+            return op.outputs[0]
 
     def read_value(self) -> ops.Tensor:
         """A new Identity reading the variable's current value."""
@@ -216,6 +227,56 @@ class Variable:
         raise TypeError("'Variable' object is not iterable.")
 
     __array_priority__ = 100
+
+
+# Nodes of TF1's ``initialized_value()`` cond; graph-level seeds count them (see get_seed).
+_TF_COND_OPS = 9
+# Ops whose value is already safe to read before other variables are initialised.
+_GUARD_STOP_TYPES = ("IsVariableInitialized", "InitializedValue")
+
+
+def _find_variable(var_op: ops.Operation) -> Optional["Variable"]:
+    names = (var_op.name, var_op.name + ":0")
+    for key in (ops.GraphKeys.GLOBAL_VARIABLES, ops.GraphKeys.LOCAL_VARIABLES):
+        for v in var_op.graph.get_collection(key):
+            if isinstance(v, Variable) and v.name in names:
+                return v
+    return None
+
+
+def _guard_uninitialized_dependencies(scope: str, initial_value: ops.Tensor) -> ops.Tensor:
+    """TF's ``_try_guard_against_uninitialized_dependencies``: ``initial_value`` with every
+    read of a (collected) variable replaced by that variable's ``initialized_value()``.
+
+    Ops on the path from such a read are copied as ``<op name>_<scope>`` (``w/read_v`` and
+    ``mul_v`` for ``v = tf.Variable(w * 2, name="v")``); ``initial_value`` is returned
+    unchanged when it reads no variable.
+    """
+    cache: Dict[int, ops.Operation] = {}
+
+    def safe_op(op: ops.Operation) -> ops.Operation:
+        hit = cache.get(op._id)
+        if hit is not None:
+            return hit
+        new = op
+        if op.type in _GUARD_STOP_TYPES:
+            pass
+        elif op.type == "VariableV2":
+            var = _find_variable(op)
+            if var is not None:
+                new = var.initialized_value().op
+        else:
+            inputs = op.inputs
+            new_inputs = [safe_op(t.op).outputs[t.value_index] for t in inputs]
+            if any(a is not b for a, b in zip(new_inputs, inputs)):
+                c = op.graph._c
+                attrs = {a: c.get_attr(op._id, a) for a in c.attr_names(op._id)}
+                new_name = (op.name + "_" + scope).replace(":", "_")
+                new = op.graph.create_op(op.type, new_inputs, attrs, name=new_name)
+        cache[op._id] = new
+        return new
+
+    return safe_op(initial_value.op).outputs[initial_value.value_index]
 
 
 def _overload(operator: str) -> None:
