@@ -80,6 +80,9 @@ class RunState {
   std::atomic<bool> failed_{false};
   std::mutex done_mu_;
   std::condition_variable done_cv_;
+  // Set (under done_mu_) by whichever thread completes the last node; the caller waits for
+  // it, so no thread touches this RunState after the caller may return.
+  bool done_ = false;
   std::exception_ptr error_;
 };
 

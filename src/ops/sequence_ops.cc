@@ -1,7 +1,10 @@
 // Range: the sequence start, start + delta, ... up to (not including) limit. The length is
 // computed at build time when all three inputs are constants, as TF's shape function does.
 #include <cmath>
+#include <cstdint>
+#include <limits>
 #include <string>
+#include <type_traits>
 
 #include "pygraphx/kernel.h"
 #include "pygraphx/op_registry.h"
@@ -28,12 +31,23 @@ int64_t range_size(T start, T limit, T delta, Fail fail) {
     fail("Requires start <= limit when delta > 0: " + str(start) + "/" + str(limit));
   if (delta < 0 && start < limit)
     fail("Requires start >= limit when delta < 0: " + str(start) + "/" + str(limit));
+  const std::string too_long =
+      "Requires ((limit - start) / delta) <= " +
+      std::to_string(std::numeric_limits<int64_t>::max());
   if constexpr (std::is_integral_v<T>) {
-    const int64_t span = static_cast<int64_t>(limit) - static_cast<int64_t>(start);
-    const int64_t d = static_cast<int64_t>(delta);
-    return (span + d + (d > 0 ? -1 : 1)) / d;
+    // |limit - start| and |delta| in uint64: the signed differences overflow for int64
+    // endpoints of opposite sign (range(INT64_MIN, INT64_MAX, ...)), which is UB.
+    const uint64_t span = delta > 0 ? uint64_t(limit) - uint64_t(start)
+                                    : uint64_t(start) - uint64_t(limit);
+    const uint64_t d = delta > 0 ? uint64_t(delta) : uint64_t(0) - uint64_t(delta);
+    const uint64_t n = span / d + (span % d != 0);  // ceil without overflowing span + d
+    if (n > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) fail(too_long);
+    return static_cast<int64_t>(n);
   } else {
-    return static_cast<int64_t>(std::ceil(std::abs((limit - start) / delta)));
+    // As TF: a length beyond int64 (or NaN) is an error; converting it would be UB.
+    const double n = std::ceil(std::abs(static_cast<double>((limit - start) / delta)));
+    if (!(n < 9223372036854775808.0)) fail(too_long);
+    return static_cast<int64_t>(n);
   }
 }
 
@@ -69,7 +83,15 @@ void range_kernel(OpKernelContext& ctx) {
     const int64_t n = range_size<T>(start, *ctx.input(1).data<T>(), delta,
                                     [](const std::string& m) { throw_invalid(m); });
     T* out = ctx.allocate_output(0, DTypeOf<T>::value, {n}).template data<T>();
-    for (int64_t i = 0; i < n; ++i) out[i] = static_cast<T>(start + static_cast<T>(i) * delta);
+    if constexpr (std::is_integral_v<T>) {
+      // start + i * delta is always in [start, limit), but i * delta alone can exceed T
+      // (range(INT_MIN, INT_MAX, INT_MAX)): compute modulo 2^bits in unsigned arithmetic.
+      using U = std::make_unsigned_t<T>;
+      for (int64_t i = 0; i < n; ++i)
+        out[i] = static_cast<T>(U(start) + U(i) * U(delta));
+    } else {
+      for (int64_t i = 0; i < n; ++i) out[i] = static_cast<T>(start + static_cast<T>(i) * delta);
+    }
   });
 }
 

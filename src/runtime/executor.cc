@@ -356,7 +356,12 @@ void Executor::drain(RunState& rs, std::vector<int32_t> local) {
     dispatch(rs, ready, local);
     // acq_rel: the caller, woken by the last decrement, must see every node's effects.
     if (rs.remaining_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      // Signal through done_ under the lock, not through remaining_: a caller that saw
+      // remaining_ == 0 between our decrement and our lock would return and destroy `rs`
+      // (it lives on the caller's stack) before we lock done_mu_ (stack-use-after-return).
+      // After this unlock the worker no longer touches `rs`.
       std::lock_guard<std::mutex> lock(rs.done_mu_);
+      rs.done_ = true;
       rs.done_cv_.notify_all();
     }
   }
@@ -390,7 +395,7 @@ std::vector<Tensor> Executor::run(const Plan& plan, std::vector<Tensor> feed_val
     dispatch(rs, plan.roots, local);
     drain(rs, std::move(local));
     std::unique_lock<std::mutex> lock(rs.done_mu_);
-    rs.done_cv_.wait(lock, [&] { return rs.remaining_.load(std::memory_order_acquire) == 0; });
+    rs.done_cv_.wait(lock, [&] { return rs.done_; });
     if (rs.error_) std::rethrow_exception(rs.error_);
   }
   std::vector<Tensor> out;
