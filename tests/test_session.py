@@ -404,3 +404,42 @@ def test_config_proto_thread_counts():
         assert s.run(c) == 1.0
     with pytest.raises(ValueError):
         tf.ConfigProto(intra_op_parallelism_threads=-1)
+
+
+def test_close_while_another_thread_runs_waits_then_rejects_runs():
+    import threading
+
+    x = tf.placeholder(tf.float32, shape=(None, None))
+    y = tf.reduce_sum(tf.matmul(x, x) + 1.0)
+    data = np.ones((400, 400), np.float32)
+    sess = tf.Session()
+    outcomes = []
+    started = threading.Event()
+
+    def loop():
+        for _ in range(100000):  # ends at the first run after close()
+            try:
+                v = sess.run(y, {x: data})
+            except RuntimeError as e:
+                outcomes.append(str(e))
+                return
+            outcomes.append(float(v))
+            started.set()
+
+    t = threading.Thread(target=loop)
+    t.start()
+    assert started.wait(30)
+    sess.close()
+    t.join(30)
+    assert not t.is_alive()
+    values = [o for o in outcomes if isinstance(o, float)]
+    assert values and all(v == 400.0 * 400 * 400 + 400 * 400 for v in values)
+    assert outcomes[-1] == "Attempted to use a closed Session."
+
+
+def test_constant_of_out_of_range_python_int_is_an_error():
+    with pytest.raises(ValueError, match="out of range for int32"):
+        tf.constant(2 ** 40, dtype=tf.int32)
+    with pytest.raises(ValueError, match="out of range for int64"):
+        tf.constant(2 ** 63)
+    assert tf.constant(2 ** 40).dtype == tf.int64

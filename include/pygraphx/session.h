@@ -4,7 +4,9 @@
 
 #include <cstdint>
 #include <memory>
+#include <atomic>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -45,8 +47,10 @@ class Session {
                                 const std::vector<int32_t>& targets);
   std::vector<Tensor> run(const Plan& plan, std::vector<Tensor> feed_values);
 
+  // Waits for runs in flight, then frees variable values, kernels and plans. Must be called
+  // without holding anything a run may need (the bindings release the GIL).
   void close();
-  bool closed() const { return closed_; }
+  bool closed() const { return closed_.load(std::memory_order_acquire); }
   const Graph& graph() const { return *graph_; }
   SessionState& state() { return state_; }
   int intra_op_threads() const { return intra_.num_threads(); }
@@ -60,9 +64,12 @@ class Session {
   ThreadPool intra_;
   std::unique_ptr<ThreadPool> inter_;
   std::mutex mu_;  // guards kernels_ and plans_
+  // Runs hold it shared; close() takes it exclusively, so it waits for runs in flight before
+  // freeing the kernels and plans they use.
+  std::shared_mutex run_mu_;
   std::unordered_map<int32_t, std::unique_ptr<OpKernel>> kernels_;
   std::unordered_map<std::string, std::shared_ptr<Plan>> plans_;
-  bool closed_ = false;
+  std::atomic<bool> closed_{false};
 };
 
 }  // namespace pgx

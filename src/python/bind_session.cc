@@ -61,7 +61,8 @@ void bind_session(py::module_& m) {
             return s.prepare(endpoints(feeds), endpoints(fetches), targets);
           })
       .def("run", &run_plan)
-      .def("close", &Session::close)
+      // Without the GIL: close waits for runs in flight, which may need it to release feeds.
+      .def("close", &Session::close, py::call_guard<py::gil_scoped_release>())
       .def_property_readonly("closed", &Session::closed)
       .def_property_readonly("intra_op_threads", &Session::intra_op_threads)
       .def_property_readonly("inter_op_threads", &Session::inter_op_threads);

@@ -57,7 +57,7 @@ OpKernel* Session::kernel_for(const Node& node) {
 std::shared_ptr<Plan> Session::prepare(const std::vector<Endpoint>& feeds,
                                        const std::vector<Endpoint>& fetches,
                                        const std::vector<int32_t>& targets) {
-  if (closed_) throw RuntimeError("Attempted to use a closed Session.");
+  if (closed()) throw RuntimeError("Attempted to use a closed Session.");
   std::string key;
   auto put = [&key](int64_t v) { key.append(reinterpret_cast<const char*>(&v), sizeof v); };
   put(static_cast<int64_t>(graph_->mutation_version()));
@@ -76,14 +76,16 @@ std::shared_ptr<Plan> Session::prepare(const std::vector<Endpoint>& feeds,
 }
 
 std::vector<Tensor> Session::run(const Plan& plan, std::vector<Tensor> feed_values) {
-  if (closed_) throw RuntimeError("Attempted to use a closed Session.");
+  std::shared_lock<std::shared_mutex> running(run_mu_);
+  if (closed()) throw RuntimeError("Attempted to use a closed Session.");
   ThreadPool* inter = inter_ ? inter_.get() : &intra_;
   return Executor::run(plan, std::move(feed_values), state_, intra_, inter);
 }
 
 void Session::close() {
+  std::unique_lock<std::shared_mutex> no_runs(run_mu_);
   std::lock_guard<std::mutex> lock(mu_);
-  closed_ = true;
+  closed_.store(true, std::memory_order_release);
   plans_.clear();
   kernels_.clear();
   state_.clear();

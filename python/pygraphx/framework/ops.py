@@ -812,7 +812,7 @@ def _to_numpy(value: Any, dtype: Optional[_dtypes.DType]) -> np.ndarray:
     a bool is expected, is a TypeError (bools are accepted as numbers, as in TF).
 
     Raises:
-      ValueError: for ``None``.
+      ValueError: for ``None``, or Python integers outside an integer ``dtype``'s range.
       TypeError: for values that cannot be converted to ``dtype``.
     """
     if value is None:
@@ -837,6 +837,13 @@ def _to_numpy(value: Any, dtype: Optional[_dtypes.DType]) -> np.ndarray:
             if bad:
                 raise TypeError("Expected %s, got %r of type '%s' instead."
                                 % (dtype.name, leaf, type(leaf).__name__))
+        if dtype.is_integer and arr.dtype.kind in "iu" and arr.size:
+            # Python integers that do not fit would wrap silently in the cast below.
+            info = np.iinfo(dtype.as_numpy_dtype)
+            lo, hi = int(arr.min()), int(arr.max())
+            if lo < info.min or hi > info.max:
+                raise ValueError("Value %d is out of range for %s [%d, %d]"
+                                 % (lo if lo < info.min else hi, dtype.name, info.min, info.max))
     return np.asarray(arr, dtype=dtype.as_numpy_dtype, order="C")
 
 
