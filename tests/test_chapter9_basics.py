@@ -28,7 +28,7 @@ def test_first_graph_with_block_and_eval():
     x = tf.Variable(3, name="x")
     y = tf.Variable(4, name="y")
     f = x * x * y + y + 2
-    with tf.Session() as sess:
+    with tf.Session():
         x.initializer.run()
         y.initializer.run()
         result = f.eval()

@@ -57,9 +57,7 @@ def with_dependencies(dependencies: Sequence[Any], output_tensor: Any,
 def tuple(tensors: Sequence[Any], name: Optional[str] = None,  # noqa: A001 - TF's name
           control_inputs: Optional[Sequence[Any]] = None) -> list:
     """The tensors, each available only after all of them are computed."""
-    from . import array_ops
-
     tensors = [ops.convert_to_tensor(t) for t in tensors]
-    with ops.name_scope(name, "tuple", tensors) as n:
+    with ops.name_scope(name, "tuple", tensors):
         gate = group(*(tensors + list(control_inputs or [])))
         return [with_dependencies([gate], t) for t in tensors]
