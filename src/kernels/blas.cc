@@ -117,8 +117,9 @@ bool lu_invert(T* a, int64_t n) {
 
 }  // namespace
 
-int blas_threads_for(const ThreadPool& pool) {
-  if (ThreadPool::in_parallel_region()) return 1;
+int blas_threads_for(const ThreadPool& pool, double flops) {
+  constexpr double kMinParallelFlops = 1e6;
+  if (ThreadPool::in_parallel_region() || flops < kMinParallelFlops) return 1;
   return std::max(1, std::min(pool.num_threads(), hardware_threads()));
 }
 
@@ -131,12 +132,12 @@ void gemm(ThreadPool& pool, DType t, bool ta, bool tb, int64_t m, int64_t n, int
           const void* a, const void* b, void* c) {
   switch (t) {
     case DType::kFloat32:
-      set_blas_threads(blas_threads_for(pool));
+      set_blas_threads(blas_threads_for(pool, 2.0 * m * n * k));
       float_gemm(ta, tb, m, n, k, static_cast<const float*>(a), static_cast<const float*>(b),
                  static_cast<float*>(c));
       break;
     case DType::kFloat64:
-      set_blas_threads(blas_threads_for(pool));
+      set_blas_threads(blas_threads_for(pool, 2.0 * m * n * k));
       float_gemm(ta, tb, m, n, k, static_cast<const double*>(a), static_cast<const double*>(b),
                  static_cast<double*>(c));
       break;

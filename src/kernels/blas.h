@@ -10,9 +10,11 @@
 
 namespace pgx {
 
-// The BLAS thread count for work started on this thread: 1 inside a parallel region (a pool
-// worker or a parallel_for chunk), otherwise the pool's width (at most the machine's cores).
-int blas_threads_for(const ThreadPool& pool);
+// The BLAS thread count for `flops` of work started on this thread: 1 inside a parallel region
+// (a pool worker or a parallel_for chunk) or when the work is too small to repay waking BLAS
+// threads (under ~1 MFLOP, tens of microseconds), otherwise the pool's width (at most the
+// machine's cores).
+int blas_threads_for(const ThreadPool& pool, double flops);
 
 // Sets OpenBLAS's thread count (a process-wide setting; a no-op when unchanged).
 void set_blas_threads(int n);

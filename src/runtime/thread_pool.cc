@@ -10,8 +10,9 @@ namespace pgx {
 namespace {
 thread_local bool t_in_parallel = false;
 
-// Work below this many cost units per chunk is not worth a hand-off (~10 µs at ~1 unit/ns).
-constexpr double kMinChunkCost = 10000.0;
+// Work below this many cost units (~ns) per chunk is not worth a hand-off: waking a sleeping
+// worker through a condition variable costs several microseconds, more on a loaded machine.
+constexpr double kMinChunkCost = 30000.0;
 
 struct RegionGuard {
   bool saved;
