@@ -49,21 +49,6 @@ void copy_rows(const U* in, U* out, int outer, const Dims& counts, const Dims& s
 
 }  // namespace
 
-std::vector<int64_t> read_index_vector(const Tensor& t) {
-  std::vector<int64_t> v(t.size());
-  if (t.dtype() == DType::kInt32) {
-    const int32_t* p = t.data<int32_t>();
-    for (int64_t i = 0; i < t.size(); ++i) v[i] = p[i];
-  } else if (t.dtype() == DType::kInt64) {
-    const int64_t* p = t.data<int64_t>();
-    for (int64_t i = 0; i < t.size(); ++i) v[i] = p[i];
-  } else {
-    throw_invalid(std::string("index tensors must be int32 or int64, got ") +
-                  dtype_name(t.dtype()));
-  }
-  return v;
-}
-
 StridedSliceResult canonicalize_strided_slice(const PartialShape& input,
                                               const std::vector<int64_t>* begin,
                                               const std::vector<int64_t>* end,

@@ -41,7 +41,4 @@ StridedSliceResult canonicalize_strided_slice(const PartialShape& input,
 void strided_copy(const Tensor& in, const Dims& begin, const Dims& stride, const Dims& sizes,
                   Tensor& out, ThreadPool& pool);
 
-// Reads an int32/int64 vector (or scalar) tensor into int64 values.
-std::vector<int64_t> read_index_vector(const Tensor& t);
-
 }  // namespace pgx

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "kernels/strided_slice.h"
+#include "shape_helpers.h"
 #include "pygraphx/status.h"
 
 namespace pgx {

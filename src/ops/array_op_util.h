@@ -1,5 +1,5 @@
 // Helpers shared by the array op families' shape functions: constant index inputs, index dtype
-// and rank checks. Run-time helpers for index tensors live in kernels/strided_slice.h.
+// and rank checks. Run-time helpers for index tensors live in shape_helpers.h.
 #pragma once
 
 #include <optional>

@@ -6,7 +6,6 @@
 #include <optional>
 #include <string>
 
-#include "kernels/strided_slice.h"
 #include "array_op_util.h"
 #include "pygraphx/kernel.h"
 #include "pygraphx/op_registry.h"

@@ -4,7 +4,6 @@
 #include <string>
 
 #include "array_op_util.h"
-#include "kernels/strided_slice.h"
 #include "pygraphx/kernel.h"
 #include "pygraphx/op_registry.h"
 #include "pygraphx/status.h"

@@ -53,12 +53,9 @@ Dims make_shape(const Tensor& s) {
   if (s.rank() != 1 || (s.dtype() != DType::kInt32 && s.dtype() != DType::kInt64))
     throw_invalid("shape must be a vector of {int32,int64}, got shape " +
                   dims_bracket(s.shape()));
-  Dims dims(static_cast<size_t>(s.size()));
-  for (int64_t k = 0; k < s.size(); ++k) {
-    const int64_t d = s.dtype() == DType::kInt32 ? s.data<int32_t>()[k] : s.data<int64_t>()[k];
+  Dims dims = read_index_vector(s);
+  for (int64_t d : dims)
     if (d < 0) throw_invalid("Dimension " + std::to_string(d) + " must be >= 0");
-    dims[k] = d;
-  }
   return dims;
 }
 

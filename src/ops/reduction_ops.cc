@@ -16,11 +16,6 @@ namespace pgx {
 
 namespace {
 
-int64_t index_value(const Tensor& t, int64_t i) {
-  return t.dtype() == DType::kInt32 ? static_cast<int64_t>(t.data<int32_t>()[i])
-                                    : t.data<int64_t>()[i];
-}
-
 void check_index_dtype(const InferenceContext& ic, int input, const char* param) {
   const DType t = ic.in_dtypes[input];
   if (t != DType::kInt32 && t != DType::kInt64)
@@ -59,7 +54,7 @@ void reduction_shape(InferenceContext& ic) {
   }
   std::vector<bool> reduced(r, false);
   for (int64_t i = 0; i < axes->size(); ++i) {
-    const int64_t a = index_value(*axes, i);
+    const int64_t a = index_at(*axes, i);
     if (a < -r || a >= r)
       ic.fail("Invalid reduction dimension " + std::to_string(a) + " for input with " +
               std::to_string(r) + " dimensions.");
@@ -83,7 +78,7 @@ void reduction_kernel(OpKernelContext& ctx) {
   std::vector<bool> seen(r, false);
   std::vector<int> axes;
   for (int64_t i = 0; i < ax.size(); ++i) {
-    const int64_t a = index_value(ax, i);
+    const int64_t a = index_at(ax, i);
     if (a < -r || a >= r)
       throw_invalid("Invalid reduction dimension " + std::to_string(a) + " for input with " +
                     std::to_string(r) + " dimension(s)");
@@ -130,7 +125,7 @@ void arg_shape(InferenceContext& ic) {
     ic.set_output(0, out_t, PartialShape::unknown_of_rank(r - 1));
     return;
   }
-  const int64_t a = index_value(*axis, 0);
+  const int64_t a = index_at(*axis, 0);
   if (a < -r || a >= r)
     ic.fail("Dimension (" + std::to_string(a) + ") must be in the range [" +
             std::to_string(-r) + ", " + std::to_string(r) +
@@ -147,7 +142,7 @@ void arg_kernel(OpKernelContext& ctx) {
   const int r = x.rank();
   if (ax.size() != 1)
     throw_invalid("dimension must be a scalar, got shape " + dims_bracket(ax.shape()));
-  const int64_t a = index_value(ax, 0);
+  const int64_t a = index_at(ax, 0);
   if (a < -r || a >= r)
     throw_invalid("Expected dimension in the range [" + std::to_string(-r) + ", " +
                   std::to_string(r) + "), but got " + std::to_string(a));

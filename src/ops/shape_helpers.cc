@@ -58,6 +58,20 @@ Dims broadcast_dims(const Dims& a, const Dims& b) {
   return out;
 }
 
+int64_t index_at(const Tensor& t, int64_t i) {
+  return t.dtype() == DType::kInt32 ? static_cast<int64_t>(t.data<int32_t>()[i])
+                                    : t.data<int64_t>()[i];
+}
+
+std::vector<int64_t> read_index_vector(const Tensor& t) {
+  if (t.dtype() != DType::kInt32 && t.dtype() != DType::kInt64)
+    throw_invalid(std::string("index tensors must be int32 or int64, got ") +
+                  dtype_name(t.dtype()));
+  std::vector<int64_t> v(static_cast<size_t>(t.size()));
+  for (int64_t i = 0; i < t.size(); ++i) v[i] = index_at(t, i);
+  return v;
+}
+
 DType same_input_dtypes(const InferenceContext& ic) {
   if (ic.in_dtypes.empty()) ic.fail("expected at least one input");
   DType t = ic.in_dtypes[0];
