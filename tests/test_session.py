@@ -443,3 +443,13 @@ def test_constant_of_out_of_range_python_int_is_an_error():
     with pytest.raises(ValueError, match="out of range for int64"):
         tf.constant(2 ** 63)
     assert tf.constant(2 ** 40).dtype == tf.int64
+
+
+def test_feed_shape_check_follows_set_shape_after_earlier_runs(sess):
+    x = tf.placeholder(tf.float32, shape=(None, None))
+    y = x + 1.0
+    assert sess.run(y, {x: np.zeros((2, 5), np.float32)}).shape == (2, 5)
+    x.set_shape((None, 3))
+    with pytest.raises(ValueError, match=r"Cannot feed value of shape \(2, 5\)"):
+        sess.run(y, {x: np.zeros((2, 5), np.float32)})
+    assert sess.run(y, {x: np.zeros((4, 3), np.float32)}).shape == (4, 3)

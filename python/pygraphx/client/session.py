@@ -127,6 +127,18 @@ def _run_using_default_session(op: Any, feed_dict: Optional[dict], graph: ops.Gr
 # Fetch structures
 
 
+def _dims_fit(dims: Optional[List[Optional[int]]], shape: Tuple[int, ...]) -> bool:
+    """Whether a concrete shape satisfies static dims (None: unknown rank or dimension)."""
+    if dims is None:
+        return True
+    if len(dims) != len(shape):
+        return False
+    for d, n in zip(dims, shape):
+        if d is not None and d != n:
+            return False
+    return True
+
+
 class _FetchPlan:
     """Flattened fetches: unique endpoints and targets, and how to rebuild the structure."""
 
@@ -221,6 +233,7 @@ class BaseSession:
         self._default_graph_cm: Any = None
         self._default_session_cm: Any = None
         self._fetch_cache: Dict[Any, _FetchPlan] = {}
+        self._feed_cache: Dict[Any, Tuple[int, Any]] = {}
 
     @property
     def graph(self) -> ops.Graph:
@@ -248,16 +261,29 @@ class BaseSession:
             return fp
         return _FetchPlan(self._graph, fetches)
 
+    def _feed_target(self, key: Any) -> Tuple[ops.Tensor, Tuple[int, int], Any, Any]:
+        """(tensor, endpoint, NumPy dtype, static dims) of a feed key, cached per key until the
+        graph changes a static shape (``set_shape``)."""
+        version = self._graph._c.mutation_version
+        hit = self._feed_cache.get(key)
+        if hit is not None and hit[0] == version:
+            return hit[1]
+        try:
+            t = self._graph.as_graph_element(key, allow_tensor=True, allow_operation=False)
+        except (TypeError, KeyError) as e:
+            raise TypeError("Cannot interpret feed_dict key as Tensor: %s" % (e,)) from None
+        target = (t, (t._op._id, t._value_index), t.dtype.base_dtype.as_numpy_dtype,
+                  t.shape._to_core())
+        self._feed_cache[key] = (version, target)
+        return target
+
     def _feeds(self, feed_dict: Optional[dict]) -> Tuple[List[Tuple[int, int]], list]:
         if not feed_dict:
             return [], []
         eps: List[Tuple[int, int]] = []
         vals = []
         for key, value in feed_dict.items():
-            try:
-                t = self._graph.as_graph_element(key, allow_tensor=True, allow_operation=False)
-            except (TypeError, KeyError) as e:
-                raise TypeError("Cannot interpret feed_dict key as Tensor: %s" % (e,)) from None
+            t, ep, np_dtype, dims = self._feed_target(key)
             if isinstance(value, (ops.Tensor, ops.Operation)):
                 raise TypeError("The value of a feed cannot be a tf.Tensor object. Acceptable "
                                 "feed values include Python scalars, strings, lists, numpy "
@@ -265,7 +291,6 @@ class BaseSession:
                                 "was %s which was passed to the feed with key %s." % (value, t))
             if not self._graph.is_feedable(t):
                 raise ValueError("Tensor %s may not be fed." % t)
-            np_dtype = t.dtype.base_dtype.as_numpy_dtype
             if isinstance(value, np.ndarray) and value.dtype == np_dtype and \
                     value.flags.c_contiguous:
                 arr = value
@@ -276,11 +301,10 @@ class BaseSession:
                     # TF1 lets NumPy's own exception class through; keep it, name the tensor.
                     raise type(e)("Cannot feed value %r for Tensor %r of dtype %s: %s"
                                   % (value, t.name, t.dtype.base_dtype.name, e)) from None
-            shape = t.shape
-            if not shape.is_compatible_with(arr.shape):
+            if not _dims_fit(dims, arr.shape):
                 raise ValueError("Cannot feed value of shape %r for Tensor %r, which has shape "
-                                 "%r" % (arr.shape, t.name, str(shape)))
-            eps.append((t._op._id, t._value_index))
+                                 "%r" % (arr.shape, t.name, str(t.shape)))
+            eps.append(ep)
             vals.append(arr)
         return eps, vals
 
@@ -330,7 +354,7 @@ class BaseSession:
                         for f in (feed_list or [])]
         feed_eps = [(t._op._id, t._value_index) for t in feed_tensors]
         dtypes = [t.dtype.base_dtype.as_numpy_dtype for t in feed_tensors]
-        shapes = [t.shape for t in feed_tensors]
+        dims = [t.shape._to_core() for t in feed_tensors]
         try:
             plan = self._c.prepare(feed_eps, fp.endpoints, fp.targets)
         except errors.OpError as e:
@@ -343,12 +367,12 @@ class BaseSession:
             if len(args) != len(feed_eps):
                 raise ValueError("Expected %d feed values, got %d" % (len(feed_eps), len(args)))
             vals = []
-            for a, dt, shape, t in zip(args, dtypes, shapes, feed_tensors):
+            for a, dt, d, t in zip(args, dtypes, dims, feed_tensors):
                 arr = a if isinstance(a, np.ndarray) and a.dtype == dt and \
                     a.flags.c_contiguous else np.asarray(a, dtype=dt, order="C")
-                if not shape.is_compatible_with(arr.shape):
+                if not _dims_fit(d, arr.shape):
                     raise ValueError("Cannot feed value of shape %r for Tensor %r, which has "
-                                     "shape %r" % (arr.shape, t.name, str(shape)))
+                                     "shape %r" % (arr.shape, t.name, str(t.shape)))
                 vals.append(arr)
             if self._closed:
                 raise RuntimeError("Attempted to use a closed Session.")
