@@ -25,7 +25,9 @@ from .dtypes import (  # noqa: F401
 from .framework.ops import (  # noqa: F401
     Graph,
     GraphKeys,
+    NotDifferentiable,
     Operation,
+    RegisterGradient,
     Tensor,
     add_to_collection,
     add_to_collections,
@@ -36,6 +38,7 @@ from .framework.ops import (  # noqa: F401
     get_default_graph,
     init_scope,
     name_scope,
+    no_gradient,
     register_tensor_conversion_function,
     reset_default_graph,
 )

@@ -36,6 +36,7 @@ from .graph import (  # noqa: F401
     name_scope,
     reset_default_graph,
 )
+from .gradient_registry import NotDifferentiable, RegisterGradient, no_gradient  # noqa: F401
 from .tensor import Operation, Tensor  # noqa: F401
 
 __all__ = [
@@ -53,4 +54,7 @@ __all__ = [
     "get_collection",
     "get_collection_ref",
     "register_tensor_conversion_function",
+    "RegisterGradient",
+    "NotDifferentiable",
+    "no_gradient",
 ]
