@@ -21,6 +21,7 @@ from .dtypes import (  # noqa: F401
     int32_ref,
     int64,
     int64_ref,
+    string,
 )
 from .framework.ops import (  # noqa: F401
     Graph,
