@@ -21,6 +21,7 @@ from .dtypes import (  # noqa: F401
     int32_ref,
     int64,
     int64_ref,
+    string,
 )
 from .framework.ops import (  # noqa: F401
     Graph,
@@ -97,6 +98,6 @@ from .client.session import (  # noqa: F401
     Session,
     get_default_session,
 )
-from . import drawing, initializers, nn, random, train  # noqa: F401,E402
+from . import drawing, initializers, nn, random, summary, train  # noqa: F401,E402
 
 __version__ = "0.1.0"

@@ -15,6 +15,7 @@ void register_linalg_ops();
 void register_random_ops();
 void register_sequence_ops();
 void register_grad_ops();
+void register_summary_ops();
 
 void register_all_ops() {
   static std::once_flag once;
@@ -28,6 +29,7 @@ void register_all_ops() {
     register_random_ops();
     register_sequence_ops();
     register_grad_ops();
+    register_summary_ops();
   });
 }
 
