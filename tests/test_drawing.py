@@ -243,6 +243,16 @@ def test_small_constants_show_their_values():
     assert dot.nodes["scalar"]["label"] == "scalar\nConst"
 
 
+def test_string_constants_show_their_bytes_cut_to_a_short_label():
+    x = tf.constant(2.0, name="x")
+    tf.summary.scalar("MSE", x)
+    tf.constant("y" * 100, name="long")
+    dot = ParsedDot(drawing.to_dot())
+    assert dot.nodes["MSE/tags"]["label"] == "tags\nConst\nb'MSE'"
+    assert dot.node_clusters["MSE"] == ["cluster_MSE"]
+    assert dot.nodes["long"]["label"] == "long\nConst\nb'" + "y" * 35 + "..."
+
+
 def test_output_is_deterministic():
     graphs = []
     for _ in range(2):

@@ -25,6 +25,7 @@ __all__ = ["to_dot", "render", "dot_executable"]
 
 _FORMATS = ("svg", "png")
 _RENDER_TIMEOUT_S = 120
+_MAX_VALUE_CHARS = 40  # a Const's value in its label is cut to this many characters
 
 # Node styles by op type: the graph's inputs and state stand out from the computation.
 _VARIABLE_TYPES = frozenset({"VariableV2", "Variable", "VarHandleOp"})
@@ -54,8 +55,12 @@ def _const_text(op: Any, max_elements: int) -> Optional[str]:
     if value.size > max_elements:
         return None
     if value.ndim == 0:
-        return str(value.item())
-    return " ".join(np.array2string(value, separator=", ", precision=4).split())
+        text = str(value.item())
+    else:
+        text = " ".join(np.array2string(value, separator=", ", precision=4).split())
+    if len(text) > _MAX_VALUE_CHARS:  # a long string constant
+        text = text[:_MAX_VALUE_CHARS - 3] + "..."
+    return text
 
 
 def _node_label(op: Any, max_const_elements: int) -> str:
