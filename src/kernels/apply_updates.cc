@@ -99,14 +99,15 @@ void adagrad(int64_t n, const T* __restrict var, const T* __restrict accum,
     const T g = grad[i];
     const T a = accum[i] + g * g;
     accum_out[i] = a;
-    var_out[i] = var[i] - lr * g / std::sqrt(a);
+    var_out[i] = var[i] - g * lr * (T(1) / std::sqrt(a));
   }
 }
 
 template <typename T>
 void adagrad_fixed_accum(int64_t n, const T* __restrict var, const T* __restrict accum,
                          const T* __restrict grad, T lr, T* __restrict var_out) {
-  for (int64_t i = 0; i < n; ++i) var_out[i] = var[i] - lr * grad[i] / std::sqrt(accum[i]);
+  for (int64_t i = 0; i < n; ++i)
+    var_out[i] = var[i] - grad[i] * lr * (T(1) / std::sqrt(accum[i]));
 }
 
 #define PGX_INSTANTIATE_APPLY_UPDATES(T)                                                      \
