@@ -606,3 +606,114 @@ def test_chapter9_linear_regression_manual_gradients(name):
 def test_chapter9_linear_regression_minimize(name):
     mse, best = _train_linear_regression(OPTIMIZERS_CH9[name], use_minimize=True)
     assert best <= mse < best * 1.01
+
+
+# ---------------------------------------------------------------------------------------------
+# minimize and compute_gradients (symbolic gradients)
+
+
+def _quadratic():
+    """loss = sum((a * x - t)^2) + 3 * b with a known gradient."""
+    x = tf.Variable([1.0, -2.0, 0.5], name="x")
+    b = tf.Variable(2.0, name="b")
+    frozen = tf.Variable(4.0, name="frozen", trainable=False)
+    a = np.array([2.0, 1.0, -1.0], np.float32)
+    t = np.array([1.0, 1.0, 1.0], np.float32)
+    loss = tf.reduce_sum(tf.square(a * x - t)) + 3.0 * b + frozen
+    return x, b, frozen, a, t, loss
+
+
+@needs_gradients
+def test_compute_gradients_pairs_and_values(sess):
+    x, b, frozen, a, t, loss = _quadratic()
+    unused = tf.Variable(1.0, name="unused")
+    opt = tf.train.GradientDescentOptimizer(0.1)
+    gv = opt.compute_gradients(loss)
+    assert [v for _, v in gv] == [x, b, unused]  # the trainable variables, in order
+    assert gv[2][0] is None
+    sess.run(tf.global_variables_initializer())
+    gx, gb = sess.run([gv[0][0], gv[1][0]])
+    x0 = np.array([1.0, -2.0, 0.5], np.float32)
+    np.testing.assert_allclose(gx, 2 * a * (a * x0 - t), rtol=1e-6)
+    assert gb == pytest.approx(3.0)
+    gv_list = opt.compute_gradients(loss, var_list=[frozen])
+    assert gv_list[0][1] is frozen and sess.run(gv_list[0][0]) == pytest.approx(1.0)
+
+
+@needs_gradients
+def test_minimize_var_list_and_global_step(sess):
+    x, b, frozen, a, t, loss = _quadratic()
+    gs = tf.train.get_or_create_global_step()
+    train = tf.train.MomentumOptimizer(0.05, 0.9).minimize(loss, global_step=gs, var_list=[b])
+    assert train.name == "Momentum" and train.type == "AssignAdd"
+    sess.run(tf.global_variables_initializer())
+    x0 = sess.run(x)
+    for _ in range(3):
+        sess.run(train)
+    np.testing.assert_array_equal(sess.run(x), x0)  # not in var_list
+    # b's gradient is always 3: accum = 3, 5.7, 8.13; b = 2 - 0.05 * (3 + 5.7 + 8.13)
+    assert sess.run(b) == pytest.approx(2 - 0.05 * (3 + 5.7 + 8.13), rel=1e-6)
+    assert tf.train.global_step(sess, gs) == 3
+
+
+@needs_gradients
+def test_processed_gradients_from_compute_gradients(sess):
+    x, b, frozen, a, t, loss = _quadratic()
+    opt = tf.train.GradientDescentOptimizer(0.1)
+    gv = opt.compute_gradients(loss, var_list=[x, b])
+    capped = [(tf.minimum(tf.maximum(g, -1.0), 1.0), v) for g, v in gv]
+    train = opt.apply_gradients(capped)
+    sess.run(tf.global_variables_initializer())
+    x0 = np.array([1.0, -2.0, 0.5], np.float32)
+    sess.run(train)
+    want = x0 - 0.1 * np.clip(2 * a * (a * x0 - t), -1, 1)
+    np.testing.assert_allclose(sess.run(x), want, rtol=1e-6)
+    assert sess.run(b) == pytest.approx(2.0 - 0.1)
+
+
+@needs_gradients
+@pytest.mark.parametrize("gate", [tf.train.Optimizer.GATE_NONE, tf.train.Optimizer.GATE_OP,
+                                  tf.train.Optimizer.GATE_GRAPH])
+def test_gate_gradients_and_grad_loss(sess, gate):
+    x, b, frozen, a, t, loss = _quadratic()
+    opt = tf.train.GradientDescentOptimizer(0.1)
+    gv = opt.compute_gradients(loss, gate_gradients=gate, grad_loss=tf.constant(2.0))
+    sess.run(tf.global_variables_initializer())
+    assert sess.run(gv[1][0]) == pytest.approx(6.0)
+    with pytest.raises(ValueError, match="gate_gradients must be one of"):
+        opt.compute_gradients(loss, gate_gradients=7)
+
+
+@needs_gradients
+def test_minimize_errors():
+    x = tf.Variable([1.0], name="x")
+    c = tf.constant([2.0])
+    opt = tf.train.GradientDescentOptimizer(0.1)
+    with pytest.raises(ValueError, match="No gradients provided for any variable, check your "
+                                         "graph for ops that do not support gradients"):
+        opt.minimize(tf.reduce_sum(c * c), var_list=[x])
+    with tf.Graph().as_default(), pytest.raises(ValueError, match="No variables to optimize."):
+        opt.minimize(tf.constant(1.0))
+
+
+@needs_gradients
+def test_minimize_integer_loss_rejected():
+    tf.Variable([1.0], name="x")
+    with pytest.raises(ValueError, match="Invalid type"):
+        tf.train.GradientDescentOptimizer(0.1).minimize(tf.constant(3))
+
+
+@needs_gradients
+def test_minimize_callable_loss_and_names(sess):
+    x, b, frozen, a, t, loss = _quadratic()
+    train = tf.train.AdamOptimizer(0.1).minimize(lambda: loss)
+    g = tf.get_default_graph()
+    assert train.name == "Adam"
+    for n in ("Adam/update_x/ApplyAdam", "Adam/update_b/ApplyAdam", "x/Adam", "x/Adam_1",
+              "b/Adam", "b/Adam_1"):
+        assert g.get_operation_by_name(n)
+    sess.run(tf.global_variables_initializer())
+    sess.run(train)
+    # Adam's first step moves every coordinate by the learning rate, against the gradient
+    np.testing.assert_allclose(sess.run(x), np.array([1.0, -2.0, 0.5]) - 0.1 * np.sign(
+        2 * a * (a * np.array([1.0, -2.0, 0.5]) - t)), rtol=1e-5)
