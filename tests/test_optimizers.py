@@ -512,6 +512,34 @@ def test_failed_step_changes_no_variable(sess):
     assert not np.array_equal(sess.run(b), before[1])
 
 
+def test_steps_writing_into_reused_buffers_and_a_failed_step(sess):
+    # From the third step on, updates write into the buffers of values they replaced earlier;
+    # every fetched value must still be the one of its step, and a failed step commits nothing.
+    n = 50_000
+    rs = np.random.RandomState(5)
+    init = rs.randn(n).astype(np.float32)
+    grads = [rs.randn(n).astype(np.float32) for _ in range(6)]
+    theta = tf.Variable(init, name="theta")
+    g = tf.placeholder(tf.float32, None, name="g")
+    opt = tf.train.AdamOptimizer(0.01)
+    train = opt.apply_gradients([(g, theta)])
+    m = opt.get_slot(theta, "m")
+    sess.run(tf.global_variables_initializer())
+    st = {"var": init.astype(np.float64), "m": np.zeros(n), "v": np.zeros(n)}
+    fetched, want = [], []
+    for k, grad in enumerate(grads):
+        if k == 3:  # a failed step in the middle commits nothing
+            with pytest.raises(tf.errors.InvalidArgumentError):
+                sess.run(train, {g: grad[:-1]})
+        out = sess.run([train, theta, m], {g: grad})
+        ref_adam(st, grad.astype(np.float64))
+        fetched.append(out[1:])
+        want.append((st["var"].copy(), st["m"].copy()))
+    for (got_var, got_m), (want_var, want_m) in zip(fetched, want):
+        np.testing.assert_allclose(got_var, want_var, rtol=2e-5, atol=1e-6)
+        np.testing.assert_allclose(got_m, want_m, rtol=2e-5, atol=1e-6)
+
+
 # ---------------------------------------------------------------------------------------------
 # Big variables: parallel updates give the same bits on every thread count
 

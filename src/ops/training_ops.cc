@@ -11,18 +11,23 @@
 // apply_updates.cc) and writes them to the run's overlay, committed only if the run succeeds.
 // Output 0 is the updated variable, as for Assign.
 //
-// New values always go to fresh buffers. Updating in place is never safe here: a value
-// committed to the session may at the same moment be held by a concurrent run that read it, by a
-// NumPy array returned from an earlier fetch (zero-copy) or by the output of an Assign, and a
-// committed Tensor is never mutated after commit (session.h). Runs without use_locking may
-// race as in TF: each run commits the values it computed from what it read, the last commit
-// wins, and nobody ever sees a half-written variable.
+// New values are never written over a value someone may read: a value committed to the
+// session may at the same moment be held by a concurrent run that read it, by a NumPy array
+// returned from an earlier fetch (zero-copy) or by the output of an Assign, and a committed
+// Tensor is never mutated after commit (session.h); writing in place would also make a failed
+// run visible. Each update writes into a buffer only it references: a fresh one, or the buffer
+// of a value it replaced in an earlier run once nobody else holds that value any more
+// (kernels/retired_buffers.h), so steady-state training allocates nothing. Runs without
+// use_locking may race as in TF: each run commits the values it computed from what it read, the
+// last commit wins, and nobody ever sees a half-written variable.
 #include <cmath>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "kernels/apply_updates.h"
 #include "kernels/elementwise.h"
+#include "kernels/retired_buffers.h"
 #include "pygraphx/kernel.h"
 #include "pygraphx/op_registry.h"
 #include "pygraphx/status.h"
@@ -105,20 +110,23 @@ void update_shape(InferenceContext& ic) {
   ic.set_output(0, t, merged);
 }
 
-// Run time: the values an update reads, checked the way the shape function checks shapes.
-class UpdateArgs {
+// Run time: one update of a variable and its slots. Reads the current values (checked the way
+// the shape function checks shapes), hands out the buffers for the new values and stores them.
+class Update {
  public:
-  explicit UpdateArgs(OpKernelContext& ctx)
-      : ctx_(ctx), sig_(signature_of(ctx.node().type())), var_(ctx.read_variable(var_id())) {}
+  Update(OpKernelContext& ctx, RetiredBuffers& retired)
+      : ctx_(ctx), retired_(retired), sig_(signature_of(ctx.node().type())),
+        old_(sig_.names.size()) {
+    old_[0] = ctx.read_variable(ctx.ref_input_variable(0));
+  }
 
-  int32_t var_id() const { return ctx_.ref_input_variable(0); }
-  const Tensor& var() const { return var_; }
+  const Tensor& var() const { return old_[0]; }
 
   // The current value of slot (reference input) i; FailedPrecondition when uninitialised.
-  Tensor slot(int i) const {
-    Tensor t = ctx_.read_variable(ctx_.ref_input_variable(i));
-    require_var_shape(t, i);
-    return t;
+  const Tensor& slot(int i) {
+    old_[i] = ctx_.read_variable(ctx_.ref_input_variable(i));
+    require_var_shape(old_[i], i);
+    return old_[i];
   }
 
   const Tensor& grad(int i) const {
@@ -136,20 +144,30 @@ class UpdateArgs {
     return *s.data<T>();
   }
 
-  // A fresh buffer for a new value of the variable or a slot.
-  Tensor fresh() const { return Tensor(var_.dtype(), var_.shape()); }
+  // The buffer the new value of reference input i is written to (never visible to anyone
+  // else until store()).
+  Tensor new_value(int i) { return retired_.take(i, var().dtype(), var().shape()); }
+
+  // Writes the new value of reference input i to the run's overlay (output 0 for the variable)
+  // and keeps the value it replaces for reuse by a later run.
+  void store(int i, Tensor value) {
+    ctx_.write_variable(ctx_.ref_input_variable(i), value);
+    if (i == 0) ctx_.set_output(0, std::move(value));
+    retired_.retire(i, std::move(old_[i]));
+  }
 
  private:
   void require_var_shape(const Tensor& t, int i) const {
-    if (t.shape() != var_.shape())
+    if (t.shape() != var().shape())
       throw_invalid(std::string(sig_.type) + ": var and " + sig_.names[i] +
-                    " do not have the same shape: var has shape " + dims_bracket(var_.shape()) +
+                    " do not have the same shape: var has shape " + dims_bracket(var().shape()) +
                     ", " + sig_.names[i] + " has shape " + dims_bracket(t.shape()));
   }
 
   OpKernelContext& ctx_;
+  RetiredBuffers& retired_;
   const UpdateSignature& sig_;
-  Tensor var_;
+  std::vector<Tensor> old_;  // current values of the reference inputs read so far
 };
 
 // Rough nanoseconds per element of each update, for parallel_for's chunking.
@@ -157,20 +175,13 @@ constexpr double kCostGradientDescent = 1.0;
 constexpr double kCostMomentum = 1.5;
 constexpr double kCostWithSqrt = 6.0;
 
-// Commits the new variable value (and makes it output 0).
-void finish(OpKernelContext& ctx, const UpdateArgs& args, Tensor var_out) {
-  ctx.write_variable(args.var_id(), var_out);
-  ctx.set_output(0, std::move(var_out));
-}
-
-void gradient_descent_kernel(OpKernelContext& ctx) {
-  UpdateArgs a(ctx);
-  const Tensor& grad = a.grad(2);
-  Tensor out = a.fresh();
-  visit_floating(a.var().dtype(), [&](auto tag) {
+void gradient_descent_update(OpKernelContext& ctx, Update& u) {
+  const Tensor& grad = u.grad(2);
+  Tensor out = u.new_value(0);
+  visit_floating(u.var().dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
-    const T alpha = a.scalar<T>(1);
-    const T* var = a.var().data<T>();
+    const T alpha = u.scalar<T>(1);
+    const T* var = u.var().data<T>();
     const T* g = grad.data<T>();
     T* o = out.data<T>();
     elementwise::for_range(ctx.pool(), out.size(), kCostGradientDescent,
@@ -179,19 +190,18 @@ void gradient_descent_kernel(OpKernelContext& ctx) {
                                                                 o + b);
                            });
   });
-  finish(ctx, a, std::move(out));
+  u.store(0, std::move(out));
 }
 
-void momentum_kernel(OpKernelContext& ctx) {
-  UpdateArgs a(ctx);
-  const Tensor accum = a.slot(1);
-  const Tensor& grad = a.grad(3);
+void momentum_update(OpKernelContext& ctx, Update& u) {
+  const Tensor& accum = u.slot(1);
+  const Tensor& grad = u.grad(3);
   const bool nesterov = ctx.attrs().get_or<bool>("use_nesterov", false);
-  Tensor var_out = a.fresh(), accum_out = a.fresh();
-  visit_floating(a.var().dtype(), [&](auto tag) {
+  Tensor var_out = u.new_value(0), accum_out = u.new_value(1);
+  visit_floating(u.var().dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
-    const T lr = a.scalar<T>(2), momentum = a.scalar<T>(4);
-    const T *var = a.var().data<T>(), *acc = accum.data<T>(), *g = grad.data<T>();
+    const T lr = u.scalar<T>(2), momentum = u.scalar<T>(4);
+    const T *var = u.var().data<T>(), *acc = accum.data<T>(), *g = grad.data<T>();
     T *vo = var_out.data<T>(), *ao = accum_out.data<T>();
     elementwise::for_range(ctx.pool(), var_out.size(), kCostMomentum,
                            [&](int64_t b, int64_t e) {
@@ -199,26 +209,26 @@ void momentum_kernel(OpKernelContext& ctx) {
                                                         momentum, nesterov, vo + b, ao + b);
                            });
   });
-  ctx.write_variable(ctx.ref_input_variable(1), std::move(accum_out));
-  finish(ctx, a, std::move(var_out));
+  u.store(1, std::move(accum_out));
+  u.store(0, std::move(var_out));
 }
 
-void adam_kernel(OpKernelContext& ctx) {
-  UpdateArgs a(ctx);
-  const Tensor m = a.slot(1), v = a.slot(2);
-  const Tensor& grad = a.grad(9);
+void adam_update(OpKernelContext& ctx, Update& u) {
+  const Tensor& m = u.slot(1);
+  const Tensor& v = u.slot(2);
+  const Tensor& grad = u.grad(9);
   const bool nesterov = ctx.attrs().get_or<bool>("use_nesterov", false);
-  Tensor var_out = a.fresh(), m_out = a.fresh(), v_out = a.fresh();
-  visit_floating(a.var().dtype(), [&](auto tag) {
+  Tensor var_out = u.new_value(0), m_out = u.new_value(1), v_out = u.new_value(2);
+  visit_floating(u.var().dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
-    const T beta1_power = a.scalar<T>(3), beta2_power = a.scalar<T>(4);
-    const T lr = a.scalar<T>(5);
+    const T beta1_power = u.scalar<T>(3), beta2_power = u.scalar<T>(4);
+    const T lr = u.scalar<T>(5);
     apply_updates::AdamCoefficients<T> c;
     c.lr_t = lr * std::sqrt(T(1) - beta2_power) / (T(1) - beta1_power);
-    c.beta1 = a.scalar<T>(6);
-    c.beta2 = a.scalar<T>(7);
-    c.epsilon = a.scalar<T>(8);
-    const T *var = a.var().data<T>(), *pm = m.data<T>(), *pv = v.data<T>(),
+    c.beta1 = u.scalar<T>(6);
+    c.beta2 = u.scalar<T>(7);
+    c.epsilon = u.scalar<T>(8);
+    const T *var = u.var().data<T>(), *pm = m.data<T>(), *pv = v.data<T>(),
             *g = grad.data<T>();
     T *vo = var_out.data<T>(), *mo = m_out.data<T>(), *wo = v_out.data<T>();
     elementwise::for_range(ctx.pool(), var_out.size(), kCostWithSqrt,
@@ -227,21 +237,21 @@ void adam_kernel(OpKernelContext& ctx) {
                                                     nesterov, vo + b, mo + b, wo + b);
                            });
   });
-  ctx.write_variable(ctx.ref_input_variable(1), std::move(m_out));
-  ctx.write_variable(ctx.ref_input_variable(2), std::move(v_out));
-  finish(ctx, a, std::move(var_out));
+  u.store(1, std::move(m_out));
+  u.store(2, std::move(v_out));
+  u.store(0, std::move(var_out));
 }
 
-void rmsprop_kernel(OpKernelContext& ctx) {
-  UpdateArgs a(ctx);
-  const Tensor ms = a.slot(1), mom = a.slot(2);
-  const Tensor& grad = a.grad(7);
-  Tensor var_out = a.fresh(), ms_out = a.fresh(), mom_out = a.fresh();
-  visit_floating(a.var().dtype(), [&](auto tag) {
+void rmsprop_update(OpKernelContext& ctx, Update& u) {
+  const Tensor& ms = u.slot(1);
+  const Tensor& mom = u.slot(2);
+  const Tensor& grad = u.grad(7);
+  Tensor var_out = u.new_value(0), ms_out = u.new_value(1), mom_out = u.new_value(2);
+  visit_floating(u.var().dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
-    const T lr = a.scalar<T>(3), rho = a.scalar<T>(4), momentum = a.scalar<T>(5),
-            epsilon = a.scalar<T>(6);
-    const T *var = a.var().data<T>(), *s = ms.data<T>(), *p = mom.data<T>(),
+    const T lr = u.scalar<T>(3), rho = u.scalar<T>(4), momentum = u.scalar<T>(5),
+            epsilon = u.scalar<T>(6);
+    const T *var = u.var().data<T>(), *s = ms.data<T>(), *p = mom.data<T>(),
             *g = grad.data<T>();
     T *vo = var_out.data<T>(), *so = ms_out.data<T>(), *po = mom_out.data<T>();
     elementwise::for_range(ctx.pool(), var_out.size(), kCostWithSqrt,
@@ -251,21 +261,23 @@ void rmsprop_kernel(OpKernelContext& ctx) {
                                                        po + b);
                            });
   });
-  ctx.write_variable(ctx.ref_input_variable(1), std::move(ms_out));
-  ctx.write_variable(ctx.ref_input_variable(2), std::move(mom_out));
-  finish(ctx, a, std::move(var_out));
+  u.store(1, std::move(ms_out));
+  u.store(2, std::move(mom_out));
+  u.store(0, std::move(var_out));
 }
 
-void centered_rmsprop_kernel(OpKernelContext& ctx) {
-  UpdateArgs a(ctx);
-  const Tensor mg = a.slot(1), ms = a.slot(2), mom = a.slot(3);
-  const Tensor& grad = a.grad(8);
-  Tensor var_out = a.fresh(), mg_out = a.fresh(), ms_out = a.fresh(), mom_out = a.fresh();
-  visit_floating(a.var().dtype(), [&](auto tag) {
+void centered_rmsprop_update(OpKernelContext& ctx, Update& u) {
+  const Tensor& mg = u.slot(1);
+  const Tensor& ms = u.slot(2);
+  const Tensor& mom = u.slot(3);
+  const Tensor& grad = u.grad(8);
+  Tensor var_out = u.new_value(0), mg_out = u.new_value(1), ms_out = u.new_value(2),
+         mom_out = u.new_value(3);
+  visit_floating(u.var().dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
-    const T lr = a.scalar<T>(4), rho = a.scalar<T>(5), momentum = a.scalar<T>(6),
-            epsilon = a.scalar<T>(7);
-    const T *var = a.var().data<T>(), *pg = mg.data<T>(), *s = ms.data<T>(),
+    const T lr = u.scalar<T>(4), rho = u.scalar<T>(5), momentum = u.scalar<T>(6),
+            epsilon = u.scalar<T>(7);
+    const T *var = u.var().data<T>(), *pg = mg.data<T>(), *s = ms.data<T>(),
             *p = mom.data<T>(), *g = grad.data<T>();
     T *vo = var_out.data<T>(), *go = mg_out.data<T>(), *so = ms_out.data<T>(),
       *po = mom_out.data<T>();
@@ -276,23 +288,22 @@ void centered_rmsprop_kernel(OpKernelContext& ctx) {
                                  epsilon, vo + b, go + b, so + b, po + b);
                            });
   });
-  ctx.write_variable(ctx.ref_input_variable(1), std::move(mg_out));
-  ctx.write_variable(ctx.ref_input_variable(2), std::move(ms_out));
-  ctx.write_variable(ctx.ref_input_variable(3), std::move(mom_out));
-  finish(ctx, a, std::move(var_out));
+  u.store(1, std::move(mg_out));
+  u.store(2, std::move(ms_out));
+  u.store(3, std::move(mom_out));
+  u.store(0, std::move(var_out));
 }
 
-void adagrad_kernel(OpKernelContext& ctx) {
-  UpdateArgs a(ctx);
-  const Tensor accum = a.slot(1);
-  const Tensor& grad = a.grad(3);
+void adagrad_update(OpKernelContext& ctx, Update& u) {
+  const Tensor& accum = u.slot(1);
+  const Tensor& grad = u.grad(3);
   const bool update_slots = ctx.attrs().get_or<bool>("update_slots", true);
-  Tensor var_out = a.fresh();
-  Tensor accum_out = update_slots ? a.fresh() : Tensor();
-  visit_floating(a.var().dtype(), [&](auto tag) {
+  Tensor var_out = u.new_value(0);
+  Tensor accum_out = update_slots ? u.new_value(1) : Tensor();
+  visit_floating(u.var().dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
-    const T lr = a.scalar<T>(2);
-    const T *var = a.var().data<T>(), *acc = accum.data<T>(), *g = grad.data<T>();
+    const T lr = u.scalar<T>(2);
+    const T *var = u.var().data<T>(), *acc = accum.data<T>(), *g = grad.data<T>();
     T* vo = var_out.data<T>();
     T* ao = update_slots ? accum_out.data<T>() : nullptr;
     elementwise::for_range(ctx.pool(), var_out.size(), kCostWithSqrt,
@@ -305,26 +316,45 @@ void adagrad_kernel(OpKernelContext& ctx) {
                                                                      g + b, lr, vo + b);
                            });
   });
-  if (update_slots) ctx.write_variable(ctx.ref_input_variable(1), std::move(accum_out));
-  finish(ctx, a, std::move(var_out));
+  if (update_slots) u.store(1, std::move(accum_out));
+  u.store(0, std::move(var_out));
 }
 
-void add_update_op(OpRegistry& r, const char* type, KernelFn kernel) {
+using UpdateFn = void (*)(OpKernelContext&, Update&);
+
+// One kernel per update node: the update rule and the buffers of the values it replaced.
+class UpdateKernel final : public OpKernel {
+ public:
+  UpdateKernel(const Node& node, UpdateFn fn)
+      : OpKernel(node), fn_(fn), retired_(static_cast<int>(node.inputs.size())) {}
+
+  void compute(OpKernelContext& ctx) override {
+    Update u(ctx, retired_);
+    fn_(ctx, u);
+  }
+
+ private:
+  UpdateFn fn_;
+  RetiredBuffers retired_;
+};
+
+void add_update_op(OpRegistry& r, const char* type, UpdateFn fn) {
   const UpdateSignature& sig = signature_of(type);
   const int n = static_cast<int>(sig.names.size());
-  r.add({type, n, n, ref_mask(sig), true, update_shape, fn_kernel(kernel)});
+  r.add({type, n, n, ref_mask(sig), true, update_shape,
+         [fn](const Node& node) { return std::make_unique<UpdateKernel>(node, fn); }});
 }
 
 }  // namespace
 
 void register_training_ops() {
   OpRegistry& r = OpRegistry::global();
-  add_update_op(r, "ApplyGradientDescent", gradient_descent_kernel);
-  add_update_op(r, "ApplyMomentum", momentum_kernel);
-  add_update_op(r, "ApplyAdam", adam_kernel);
-  add_update_op(r, "ApplyRMSProp", rmsprop_kernel);
-  add_update_op(r, "ApplyCenteredRMSProp", centered_rmsprop_kernel);
-  add_update_op(r, "ApplyAdagrad", adagrad_kernel);
+  add_update_op(r, "ApplyGradientDescent", gradient_descent_update);
+  add_update_op(r, "ApplyMomentum", momentum_update);
+  add_update_op(r, "ApplyAdam", adam_update);
+  add_update_op(r, "ApplyRMSProp", rmsprop_update);
+  add_update_op(r, "ApplyCenteredRMSProp", centered_rmsprop_update);
+  add_update_op(r, "ApplyAdagrad", adagrad_update);
 }
 
 }  // namespace pgx
