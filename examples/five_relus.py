@@ -30,7 +30,7 @@ def main() -> None:
     X = tf.placeholder(tf.float32, shape=(None, n_features), name="X")
     relus = []
     for relu_index in range(5):
-        with tf.variable_scope("relu", reuse=(relu_index >= 1)) as scope:
+        with tf.variable_scope("relu", reuse=(relu_index >= 1)) as scope:  # noqa: F841 (the book's code)
             relus.append(relu(X))
     output = tf.add_n(relus, name="output")
 

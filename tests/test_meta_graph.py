@@ -377,3 +377,21 @@ def test_training_resumes_in_a_fresh_process(tmp_path, how):
     assert np.abs(got - at_10).max() > 1e-4
     np.testing.assert_array_equal(
         tf.train.load_variable(str(resumed_dir / "model.ckpt-20"), "theta"), got)
+
+
+def test_string_constants_and_summaries_round_trip(tmp_path):
+    x = tf.Variable(3.0, name="x")
+    tf.constant([b"a", b"\xffbb"], name="names")
+    summary_name = tf.summary.scalar("X", x).name  # "X_1:0": op names are case-insensitive
+    saver = tf.train.Saver()
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        path = saver.save(sess, str(tmp_path / "m.ckpt"))
+    with tf.Graph().as_default():
+        restored = tf.train.import_meta_graph(path + ".meta")
+        with tf.Session() as sess:
+            restored.restore(sess, path)
+            names, summary = sess.run(["names:0", summary_name])
+        assert names.tolist() == [b"a", b"\xffbb"]
+        assert isinstance(summary, bytes) and b"X" in summary
+        assert [t.name for t in tf.get_collection(tf.GraphKeys.SUMMARIES)] == [summary_name]

@@ -330,8 +330,9 @@ def test_eval_and_run_without_session():
     with pytest.raises(ValueError, match="Cannot evaluate tensor using `eval\\(\\)`: No default "
                                          "session is registered."):
         c.eval()
-    with pytest.raises(ValueError, match="Cannot execute operation using `run\\(\\)`: No default "
-                                         "session is registered. Use `with sess.as_default\\(\\):`"):
+    with pytest.raises(ValueError, match="Cannot execute operation using `run\\(\\)`: No "
+                                         "default session is registered. Use "
+                                         "`with sess.as_default\\(\\):`"):
         tf.no_op().run()
 
 

@@ -28,7 +28,7 @@ def test_string_dtype_properties():
     assert not (tf.string.is_floating or tf.string.is_integer or tf.string.is_bool)
     assert tf.string.size == 0
     with pytest.raises(TypeError):
-        tf.string.min
+        _ = tf.string.min
 
 
 @pytest.mark.parametrize("value", ["string", 7, np.object_, np.dtype("S3"), np.dtype("U5"),

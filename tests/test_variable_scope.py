@@ -624,7 +624,7 @@ def test_seed_final_version_shares_one_threshold(sess):
     X = tf.placeholder(tf.float32, shape=(None, N_FEATURES), name="X")
     relus = []
     for relu_index in range(5):
-        with tf.variable_scope("relu", reuse=(relu_index >= 1)) as scope:
+        with tf.variable_scope("relu", reuse=(relu_index >= 1)) as scope:  # noqa: F841 (the book's code)
             relus.append(relu(X))
     output = tf.add_n(relus, name="output")
     expected = ["X", "relu/threshold/Initializer/Const", "relu/threshold",

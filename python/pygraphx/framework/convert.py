@@ -196,8 +196,9 @@ def convert_to_tensor(value: Any, dtype: Any = None, name: Optional[str] = None,
             return constant_tensor(arr, name=name or "Const")
         except (TypeError, ValueError):
             pass
-    if isinstance(value, (list, tuple)) and any(isinstance(v, Tensor) or hasattr(v, "_as_graph_element")
-                                                for v in _flatten_nested(value)):
+    if isinstance(value, (list, tuple)) and any(
+            isinstance(v, Tensor) or hasattr(v, "_as_graph_element")
+            for v in _flatten_nested(value)):
         from ..ops import array_ops
 
         return array_ops._autopack(value, dtype=dtype, name=name or "packed")
@@ -220,8 +221,8 @@ def constant_tensor(arr: np.ndarray, name: str = "Const") -> Tensor:
     of bytes for a string constant)."""
     g = get_default_graph()
     d = _dtypes.as_dtype(arr.dtype)
-    op = g.create_op("Const", [], {"value": ("tensor", arr), "dtype": ("dtype", d.as_datatype_enum)},
-                     name=name)
+    attrs = {"value": ("tensor", arr), "dtype": ("dtype", d.as_datatype_enum)}
+    op = g.create_op("Const", [], attrs, name=name)
     return op._outputs[0]
 
 

@@ -51,6 +51,10 @@ def _attr_to_json(kind: str, value: Any, where: str) -> dict:
         return {"type": "float", "value": v if math.isfinite(v) else repr(v)}
     if kind == "tensor":
         arr = np.asarray(value, order="C")
+        if arr.dtype == object:  # a string tensor: an object array of bytes
+            return {"type": "tensor", "dtype": "string", "shape": list(arr.shape),
+                    "strings": [base64.b64encode(bytes(b)).decode("ascii")
+                                for b in arr.reshape(-1)]}
         if arr.dtype.name not in _TENSOR_DTYPES:
             raise ValueError("%s: cannot export a tensor attribute of dtype %s"
                              % (where, arr.dtype))
@@ -280,6 +284,11 @@ def _attr_from_json(a: dict, where: str) -> tuple:
         return (kind, a["value"])
     if kind == "float":
         return ("float", float(a["value"]))
+    if kind == "tensor" and a["dtype"] == "string":
+        items = [base64.b64decode(b.encode("ascii"), validate=True) for b in a["strings"]]
+        arr = np.empty(len(items), dtype=object)
+        arr[:] = items
+        return ("tensor", arr.reshape(a["shape"]))
     if kind == "tensor":
         if a["dtype"] not in _TENSOR_DTYPES:
             raise ValueError("%s: tensor attribute of unsupported dtype %r" % (where, a["dtype"]))

@@ -26,6 +26,11 @@ __all__ = [
 _Inputs = Sequence[Tuple[str, Any]]
 
 
+# Updates write variables; nothing differentiates through them.
+for _op_type in ("ApplyGradientDescent", "ApplyMomentum", "ApplyAdam", "ApplyRMSProp",
+                 "ApplyCenteredRMSProp", "ApplyAdagrad"):
+    ops.NotDifferentiable(_op_type)
+
 def _apply(op_type: str, refs: _Inputs, values: _Inputs, order: Sequence[str],
            attrs: dict, name: Optional[str]) -> ops.Tensor:
     """Creates ``op_type`` with reference inputs ``refs`` and value inputs ``values``, wired in
