@@ -135,7 +135,7 @@ with tf.Session() as sess:
 
     for epoch in tqdm(range(start_epoch, n_epochs), desc="epochs", initial=start_epoch,
                       total=n_epochs):
-        for batch_index in range(n_batches):
+        for _ in range(n_batches):
             X_batch, y_batch = random_batch(X_train_enhanced, y_train, batch_size)
             sess.run(training_op, feed_dict={X: X_batch, y: y_batch})
         loss_val, summary_str = sess.run([loss, loss_summary],

@@ -6,7 +6,8 @@ chapter 9 come out as five boxes (``relu``, ``relu_1`` ... ``relu_4``) the way T
 them. Each operation is a node whose id is its quoted full name and whose label is its short name
 and type (an op named like a scope, such as a variable next to its ``Assign`` and ``read``, sits
 inside that scope's box); data inputs are solid edges labelled with the tensor's static shape,
-control inputs dashed edges. The text depends only on the graph, so the same graph always gives the same DOT.
+control inputs dashed edges. The text depends only on the graph, so the same graph always gives
+the same DOT.
 
 ``render(graph)`` pipes that text through Graphviz's ``dot`` program (SVG or PNG), and
 ``Graph._repr_svg_`` uses it so a graph shows itself in a notebook when Graphviz is installed.
