@@ -41,7 +41,7 @@ struct SoftplusF {
   template <typename T>
   T operator()(T x) const {
     const T threshold = static_cast<T>(std::log(std::numeric_limits<T>::epsilon()) + 2);
-    const T e = exp_of(x < -threshold ? T(0) : x);
+    const T e = exp_of(x > -threshold ? T(0) : x);  // never overflows
     return x > -threshold ? x : (x < threshold ? e : static_cast<T>(std::log1p(e)));
   }
 };

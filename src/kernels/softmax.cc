@@ -53,11 +53,15 @@ void softmax_rows(const T* x, T* y, int64_t begin, int64_t end, int64_t c) {
     const T* xr = x + r * c;
     T* yr = y + r * c;
     const T m = row_max(xr, c);
-    const double s = exp_shifted(xr, m, yr, c);
+    // y may be x itself (input forwarding): LogSoftmax must not overwrite x before its last
+    // read, so it only sums the exponentials.
     if constexpr (kLog) {
+      double s = 0;
+      for (int64_t i = 0; i < c; ++i) s += exp_of(static_cast<T>(xr[i] - m));
       const T shift = static_cast<T>(m + std::log(s));
       for (int64_t i = 0; i < c; ++i) yr[i] = xr[i] - shift;
     } else {
+      const double s = exp_shifted(xr, m, yr, c);
       const T inv = static_cast<T>(1.0 / s);
       for (int64_t i = 0; i < c; ++i) yr[i] *= inv;
     }

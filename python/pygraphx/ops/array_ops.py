@@ -610,8 +610,21 @@ def _select(op_type: str, condition: Any, x: Any, y: Any, name: Optional[str]) -
             raise TypeError("Expected bool passed to parameter 'condition' of op '%s', got %r. "
                             "Error: %s" % (op_type, condition, e)) from None
         t = ops.convert_to_tensor(x, name="t")
-        e = ops.convert_to_tensor(y, dtype=t.dtype.base_dtype, name="e")
+        # A tensor keeps its dtype (a mismatch is the op's TypeError); other values take t's.
+        e = ops.convert_to_tensor(y, dtype=None if _is_tensor_like(y) else t.dtype.base_dtype,
+                                  name="e")
         return _create(op_type, [c, t, e], {"T": _t_attr(t)}, scope).outputs[0]
+
+
+def _convert_with_hint(value: Any, dtype: Optional[_dtypes.DType], name: str) -> ops.Tensor:
+    """``value`` converted to ``dtype`` when it can be, else to its own dtype (TF's
+    ``dtype_hint``)."""
+    if dtype is not None and not _is_tensor_like(value):
+        try:
+            return ops.convert_to_tensor(value, dtype=dtype, name=name)
+        except (TypeError, ValueError):
+            pass
+    return ops.convert_to_tensor(value, name=name)
 
 
 def one_hot(indices: Any, depth: Any, on_value: Any = None, off_value: Any = None,
@@ -631,10 +644,8 @@ def one_hot(indices: Any, depth: Any, on_value: Any = None, off_value: Any = Non
     want = None if dtype is None else _dtypes.as_dtype(dtype).base_dtype
     with ops.name_scope(name, "one_hot", [indices, depth, on_value, off_value, axis,
                                           dtype]) as scope:
-        on = None if on_value is None else ops.convert_to_tensor(on_value, dtype=want,
-                                                                 name="on_value")
-        off = None if off_value is None else ops.convert_to_tensor(off_value, dtype=want,
-                                                                   name="off_value")
+        on = None if on_value is None else _convert_with_hint(on_value, want, "on_value")
+        off = None if off_value is None else _convert_with_hint(off_value, want, "off_value")
         on_dtype = None if on is None else on.dtype.base_dtype
         off_dtype = None if off is None else off.dtype.base_dtype
         if on is not None or off is not None:
