@@ -89,6 +89,7 @@ from .ops.init_ops import (  # noqa: F401
     variance_scaling_initializer,
     zeros_initializer,
 )
+from .training.gradients_impl import AggregationMethod, gradients  # noqa: F401
 from .client.session import (  # noqa: F401
     ConfigProto,
     GPUOptions,

@@ -14,6 +14,7 @@ void register_array_ops();
 void register_linalg_ops();
 void register_random_ops();
 void register_sequence_ops();
+void register_grad_ops();
 void register_nn_ops();
 
 void register_all_ops() {
@@ -27,6 +28,7 @@ void register_all_ops() {
     register_linalg_ops();
     register_random_ops();
     register_sequence_ops();
+    register_grad_ops();
     register_nn_ops();
   });
 }

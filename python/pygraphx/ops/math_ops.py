@@ -56,6 +56,7 @@ __all__ = [
     "to_int32",
     "to_int64",
     "truediv",
+    "unsorted_segment_sum",
 ]
 
 
@@ -443,6 +444,28 @@ def add_n(inputs: Sequence[Any], name: Optional[str] = None) -> ops.Tensor:
     with ops.name_scope(name, "AddN", tensors) as scope:
         attrs = {"N": ops.attr_int(len(tensors)), "T": ops.attr_dtype(types[0])}
         return ops.make_op("AddN", tensors, attrs, name=scope).outputs[0]
+
+
+def unsorted_segment_sum(data: Any, segment_ids: Any, num_segments: Any,
+                         name: Optional[str] = None) -> ops.Tensor:
+    """Sums of the slices of ``data`` by segment: ``output[k, ...]`` adds every
+    ``data[i..., ...]`` whose ``segment_ids[i...]`` is ``k`` (op ``UnsortedSegmentSum``).
+
+    ``segment_ids``' shape must be a prefix of ``data``'s; negative ids are dropped; the
+    output has shape ``[num_segments] + data.shape[segment_ids.ndim:]``.
+
+    Raises:
+      ValueError: if ``segment_ids``' static shape is not a prefix of ``data``'s.
+      TypeError: if ``segment_ids`` or ``num_segments`` is not int32/int64.
+      errors.InvalidArgumentError: at run time, for an id at or above ``num_segments``.
+    """
+    with ops.name_scope(name, "UnsortedSegmentSum", [data, segment_ids, num_segments]) as scope:
+        d = ops.convert_to_tensor(data, name="data")
+        ids = ops.convert_to_tensor(segment_ids, name="segment_ids")
+        num = ops.convert_to_tensor(num_segments, name="num_segments")
+        attrs = {"T": ops.attr_dtype(d.dtype), "Tindices": ops.attr_dtype(ids.dtype),
+                 "Tnumsegments": ops.attr_dtype(num.dtype)}
+        return ops.make_op("UnsortedSegmentSum", [d, ids, num], attrs, name=scope).outputs[0]
 
 
 # ---------------------------------------------------------------------------------------------
