@@ -90,6 +90,7 @@ from .ops.init_ops import (  # noqa: F401
     zeros_initializer,
 )
 from .training.gradients_impl import AggregationMethod, gradients  # noqa: F401
+from .ops import nn_grad  # noqa: F401 - registers the nn family's gradient functions
 from .client.session import (  # noqa: F401
     ConfigProto,
     GPUOptions,

@@ -84,6 +84,10 @@ def _index_tensor(value: Any, arg: str, dtype: Any = None) -> ops.Tensor:
     Raises:
       TypeError: if the value is not integral.
     """
+    empty = (isinstance(value, (list, tuple)) and len(value) == 0) or (
+        isinstance(value, np.ndarray) and value.size == 0 and value.dtype.kind == "f")
+    if dtype is None and empty:
+        dtype = _dtypes.int32  # an empty list is an empty shape, as in TF: reshape(x, [])
     t = ops.convert_to_tensor(value, dtype=dtype, name=arg)
     if t.dtype.base_dtype not in _INDEX_DTYPES:
         raise TypeError("Value passed to parameter '%s' has DataType %s not in list of allowed "
