@@ -126,11 +126,13 @@ def test_softmax_cross_entropy_v1_stops_labels_and_names():
     labels = tf.placeholder(tf.float32, [None, 3], name="y")
     logits = tf.placeholder(tf.float32, [None, 3], name="z")
     loss = tf.nn.softmax_cross_entropy_with_logits(labels=labels, logits=logits)
-    assert loss.name == "softmax_cross_entropy_with_logits_sg:0"
+    assert loss.name == "softmax_cross_entropy_with_logits_sg/Reshape_2:0"
     g = tf.get_default_graph()
     stop = g.get_operation_by_name("softmax_cross_entropy_with_logits_sg/labels_stop_gradient")
     assert stop.type == "StopGradient"
-    assert loss.op.inputs[1].op is stop
+    xent = g.get_operation_by_name("softmax_cross_entropy_with_logits_sg")
+    assert xent.type == "SoftmaxCrossEntropyWithLogits"
+    assert xent.inputs[1].op.inputs[0].op is stop
     with pytest.raises(ValueError, match="named arguments"):
         tf.nn.softmax_cross_entropy_with_logits(labels, logits)
 

@@ -268,10 +268,6 @@ def softmax_cross_entropy_with_logits_v2(labels: Any, logits: Any, axis: int = -
         if x.shape.ndims == 0:
             raise ValueError("logits must have at least one dimension, got %s" % x.shape)
         batch_shape = x.shape[:-1] if x.shape.ndims is not None else None
-        if x.shape.ndims == 2 and z.shape.ndims in (2, None):
-            op = ops.make_op("SoftmaxCrossEntropyWithLogits", [x, z],
-                             {"T": ops.attr_dtype(x.dtype)}, name=scope)
-            return op.outputs[0]
         x2 = _flatten_outer_dims(x)
         z2 = _flatten_outer_dims(z)
         op = ops.make_op("SoftmaxCrossEntropyWithLogits", [x2, z2],
