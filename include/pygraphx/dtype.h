@@ -1,5 +1,9 @@
 // Element types and compile-time dispatch over them. Numeric values match TF's DataType enum
 // so that dtypes round-trip through the Python layer unchanged.
+//
+// kString (TF's DT_STRING) holds byte strings; its elements are std::string objects (see
+// tensor.h for how string buffers construct, share and destroy them). The visitors below cover
+// the fixed-size types only, so a kernel written with them can never see a string element.
 #pragma once
 
 #include <cstddef>
@@ -17,17 +21,21 @@ enum class DType : int32_t {
   kFloat32 = 1,
   kFloat64 = 2,
   kInt32 = 3,
+  kString = 7,
   kInt64 = 9,
   kBool = 10,
 };
 
+// Bytes per element; sizeof(std::string) for kString.
 size_t dtype_size(DType t);
-// TF's short name: "float", "double", "int32", "int64", "bool".
+// TF's short name: "float", "double", "int32", "int64", "bool", "string".
 const char* dtype_tf_name(DType t);
-// NumPy-style name: "float32", "float64", "int32", "int64", "bool".
+// NumPy-style name: "float32", "float64", "int32", "int64", "bool" ("string" for kString).
 const char* dtype_name(DType t);
 bool dtype_is_floating(DType t);
 bool dtype_is_integer(DType t);
+// float32, float64, int32 or int64 (TF's real number types as far as pygraphx has them).
+bool dtype_is_real(DType t);
 bool dtype_is_valid(int32_t raw);
 
 template <typename T>
@@ -52,6 +60,10 @@ template <>
 struct DTypeOf<bool> {
   static constexpr DType value = DType::kBool;
 };
+template <>
+struct DTypeOf<std::string> {
+  static constexpr DType value = DType::kString;
+};
 
 template <typename T>
 struct TypeTag {
@@ -73,6 +85,8 @@ decltype(auto) visit_dtype(DType t, F&& fn) {
       return fn(TypeTag<int64_t>{});
     case DType::kBool:
       return fn(TypeTag<bool>{});
+    case DType::kString:
+      throw_invalid("dtype string is not supported by this op");
     default:
       throw_internal("invalid dtype " + std::to_string(static_cast<int>(t)));
   }

@@ -49,6 +49,9 @@ struct OpDef {
   bool stateful = false;
   ShapeFn shape_fn;
   KernelFactory kernel;
+  // Whether the op moves or produces string tensors (DType::kString). Graph::add_node refuses a
+  // string input or output of any other op with a TypeError, so numeric kernels never see one.
+  bool accepts_strings = false;
 };
 
 class OpRegistry {

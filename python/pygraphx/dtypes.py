@@ -15,11 +15,13 @@ __all__ = [
     "int32",
     "int64",
     "bool",
+    "string",
     "float32_ref",
     "float64_ref",
     "int32_ref",
     "int64_ref",
     "bool_ref",
+    "string_ref",
 ]
 
 _builtin_bool = bool
@@ -73,6 +75,10 @@ class DType:
         return self._np.kind == "b"
 
     @property
+    def is_string(self) -> _builtin_bool:
+        return self._enum == _STRING_ENUM
+
+    @property
     def is_numpy_compatible(self) -> _builtin_bool:
         return True
 
@@ -82,15 +88,19 @@ class DType:
 
     @property
     def size(self) -> int:
-        return self._np.itemsize
+        return 0 if self.is_string else self._np.itemsize
 
     @property
     def min(self):
+        if self.is_string:
+            raise TypeError("Cannot find minimum value of %s." % self)
         return np.finfo(self._np).min if self.is_floating else (
             False if self.is_bool else np.iinfo(self._np).min)
 
     @property
     def max(self):
+        if self.is_string:
+            raise TypeError("Cannot find maximum value of %s." % self)
         return np.finfo(self._np).max if self.is_floating else (
             True if self.is_bool else np.iinfo(self._np).max)
 
@@ -122,25 +132,31 @@ class DType:
         return as_dtype, (self.name,)
 
 
+_STRING_ENUM = 7
+
 float32 = DType(1, "float32", np.float32)
 float64 = DType(2, "float64", np.float64)
 double = float64
 int32 = DType(3, "int32", np.int32)
 int64 = DType(9, "int64", np.int64)
 bool = DType(10, "bool", np.bool_)  # noqa: A001 - TF's public name
+# Byte strings; NumPy holds them as object arrays of ``bytes`` (as TF does).
+string = DType(_STRING_ENUM, "string", np.object_)
 
-_BY_ENUM = {d._enum: d for d in (float32, float64, int32, int64, bool)}
+_BY_ENUM = {d._enum: d for d in (float32, float64, int32, int64, bool, string)}
 _REFS = {e: DType(e, d._name, d._np, True) for e, d in _BY_ENUM.items()}
 float32_ref = _REFS[1]
 float64_ref = _REFS[2]
 int32_ref = _REFS[3]
 int64_ref = _REFS[9]
 bool_ref = _REFS[10]
+string_ref = _REFS[_STRING_ENUM]
 
 _BY_NAME = {d.name: d for d in list(_BY_ENUM.values()) + list(_REFS.values())}
 _BY_NAME.update({"float": float32, "double": float64, "half": None})
 _BY_NP = {np.dtype(np.float32): float32, np.dtype(np.float64): float64,
-          np.dtype(np.int32): int32, np.dtype(np.int64): int64, np.dtype(np.bool_): bool}
+          np.dtype(np.int32): int32, np.dtype(np.int64): int64, np.dtype(np.bool_): bool,
+          np.dtype(np.object_): string}
 
 
 def as_dtype(type_value: Any) -> DType:
@@ -166,11 +182,15 @@ def as_dtype(type_value: Any) -> DType:
         return int32
     elif type_value is _builtin_bool:
         return bool
+    elif type_value is bytes or type_value is str:
+        pass  # as in TF: the Python types name no dtype (np.bytes_ / np.str_ / np.object_ do)
     else:
         try:
-            d = _BY_NP.get(np.dtype(type_value))
+            npd = np.dtype(type_value)
         except TypeError:
-            d = None
+            npd = None
+        # NumPy bytes ('S') and unicode ('U') dtypes of any width map to string, as in TF.
+        d = string if npd is not None and npd.kind in "SU" else _BY_NP.get(npd)
         if d is not None:
             return d
     raise TypeError("Cannot convert value %r to a pygraphx DType." % (type_value,))

@@ -1,6 +1,8 @@
 // Aligned reference-counted buffers and the dense Tensor value.
 #include "pygraphx/tensor.h"
 
+#include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -38,6 +40,14 @@ std::shared_ptr<Buffer> Buffer::allocate(size_t bytes) {
   return b;
 }
 
+std::shared_ptr<Buffer> Buffer::allocate_strings(int64_t count) {
+  std::shared_ptr<Buffer> b = allocate(static_cast<size_t>(count) * sizeof(std::string));
+  auto* s = static_cast<std::string*>(b->data_);
+  for (int64_t i = 0; i < count; ++i) new (s + i) std::string();
+  b->num_strings_ = count;
+  return b;
+}
+
 std::shared_ptr<Buffer> Buffer::wrap(void* data, size_t bytes, std::function<void()> release) {
   std::shared_ptr<Buffer> b(new Buffer());
   b->data_ = data;
@@ -48,6 +58,10 @@ std::shared_ptr<Buffer> Buffer::wrap(void* data, size_t bytes, std::function<voi
 }
 
 Buffer::~Buffer() {
+  if (num_strings_) {
+    auto* s = static_cast<std::string*>(data_);
+    for (int64_t i = 0; i < num_strings_; ++i) s[i].~basic_string();
+  }
   if (owned_) {
     std::free(data_);
   } else if (release_) {
@@ -55,9 +69,21 @@ Buffer::~Buffer() {
   }
 }
 
+void copy_elements(DType dtype, void* dst, const void* src, int64_t count) {
+  if (count <= 0) return;
+  if (dtype == DType::kString) {
+    const auto* s = static_cast<const std::string*>(src);
+    std::copy(s, s + count, static_cast<std::string*>(dst));
+  } else {
+    std::memcpy(dst, src, static_cast<size_t>(count) * dtype_size(dtype));
+  }
+}
+
 Tensor::Tensor(DType dtype, Dims shape) : dtype_(dtype), shape_(std::move(shape)) {
   size_ = num_elements(shape_);
-  buffer_ = Buffer::allocate(static_cast<size_t>(size_) * dtype_size(dtype_));
+  buffer_ = dtype_ == DType::kString
+                ? Buffer::allocate_strings(size_)
+                : Buffer::allocate(static_cast<size_t>(size_) * dtype_size(dtype_));
 }
 
 Tensor::Tensor(DType dtype, Dims shape, std::shared_ptr<Buffer> buffer)
@@ -66,6 +92,9 @@ Tensor::Tensor(DType dtype, Dims shape, std::shared_ptr<Buffer> buffer)
   if (buffer_ && buffer_->bytes() < bytes())
     throw_internal("buffer of " + std::to_string(buffer_->bytes()) + " bytes is too small for " +
                    dims_str(shape_));
+  if (dtype_ == DType::kString && buffer_ && buffer_->num_strings() < size_)
+    throw_internal("a string tensor of shape " + dims_str(shape_) +
+                   " needs a buffer of constructed strings");
 }
 
 Tensor Tensor::scalar_of(DType dtype, double value) {
@@ -86,7 +115,7 @@ Tensor Tensor::reshaped(Dims shape) const {
 
 Tensor Tensor::copy() const {
   Tensor t(dtype_, shape_);
-  if (bytes()) std::memcpy(t.raw(), raw(), bytes());
+  copy_elements(dtype_, t.raw(), raw(), size_);
   return t;
 }
 
@@ -97,10 +126,37 @@ double Tensor::get_as_double(int64_t i) const {
   });
 }
 
+namespace {
+// A string element as a quoted Python-style bytes literal, cut after 40 bytes.
+std::string quote_bytes(const std::string& v) {
+  std::string s = "b'";
+  const size_t n = std::min<size_t>(v.size(), 40);
+  for (size_t i = 0; i < n; ++i) {
+    const unsigned char c = static_cast<unsigned char>(v[i]);
+    if (c == '\\' || c == '\'') {
+      s += '\\';
+      s += static_cast<char>(c);
+    } else if (c >= 0x20 && c < 0x7f) {
+      s += static_cast<char>(c);
+    } else {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      s += buf;
+    }
+  }
+  if (v.size() > n) s += "...";
+  return s + "'";
+}
+}  // namespace
+
 std::string Tensor::summarize(int max) const {
   std::string s = "[";
   for (int64_t i = 0; i < size_ && i < max; ++i) {
     if (i) s += " ";
+    if (dtype_ == DType::kString) {
+      s += quote_bytes(data<std::string>()[i]);
+      continue;
+    }
     double v = get_as_double(i);
     if (dtype_is_floating(dtype_)) {
       char buf[32];

@@ -13,6 +13,28 @@ std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
   return s;
 }
+
+// TypeErrors naming the op, the node and the offending tensor when an op that does not handle
+// strings would consume or produce one (checked before its shape function runs, so the dtype
+// is what gets reported).
+void refuse_string_inputs(const Graph& g, const std::string& type, const std::string& name,
+                          const std::vector<Endpoint>& inputs) {
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const Node& src = g.node(inputs[i].node);
+    if (src.out_dtypes[inputs[i].index] == DType::kString)
+      throw TypeError("Op " + type + " ('" + name + "') does not support dtype string: input " +
+                      std::to_string(i) + " ('" + src.name + ":" +
+                      std::to_string(inputs[i].index) + "') has dtype string");
+  }
+}
+
+void refuse_string_outputs(const std::string& type, const std::string& name,
+                           const std::vector<DType>& out_dtypes) {
+  for (size_t i = 0; i < out_dtypes.size(); ++i)
+    if (out_dtypes[i] == DType::kString)
+      throw TypeError("Op " + type + " ('" + name + "') does not support dtype string (output " +
+                      std::to_string(i) + ")");
+}
 }  // namespace
 
 const std::string& Node::type() const { return def->type; }
@@ -78,7 +100,9 @@ int32_t Graph::add_node(const std::string& type, const std::string& name,
   for (int32_t c : control_inputs)
     if (c < 0 || c >= num_nodes())
       throw ValueError("control input of '" + name + "' refers to a node not in this graph");
+  if (!def->accepts_strings) refuse_string_inputs(*this, type, name, inputs);
   def->shape_fn(ic);
+  if (!def->accepts_strings) refuse_string_outputs(type, name, ic.out_dtypes);
 
   auto node = std::make_unique<Node>();
   node->id = num_nodes();

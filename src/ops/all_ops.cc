@@ -16,6 +16,7 @@ void register_random_ops();
 void register_sequence_ops();
 void register_grad_ops();
 void register_nn_ops();
+void register_summary_ops();
 
 void register_all_ops() {
   static std::once_flag once;
@@ -30,6 +31,7 @@ void register_all_ops() {
     register_sequence_ops();
     register_grad_ops();
     register_nn_ops();
+    register_summary_ops();
   });
 }
 

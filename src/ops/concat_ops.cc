@@ -1,5 +1,6 @@
 // Joining and splitting along an axis: ConcatV2, Pack (tf.stack) and Unpack (tf.unstack).
-// Every input is viewed as [outer, inner] rows of bytes and copied with memcpy per row.
+// Every input is viewed as [outer, inner] rows of elements and copied row by row (memcpy, or
+// string assignment for string tensors).
 #include <cstring>
 #include <string>
 
@@ -17,6 +18,8 @@ namespace {
 // out row o = concatenation over inputs k of row o of ins[k] (inner_bytes[k] bytes each).
 void concat_rows(const std::vector<const Tensor*>& ins, int64_t outer,
                  const std::vector<int64_t>& inner_bytes, Tensor& out, ThreadPool& pool) {
+  const DType t = out.dtype();
+  const int64_t esize = static_cast<int64_t>(dtype_size(t));
   int64_t row_bytes = 0;
   for (int64_t b : inner_bytes) row_bytes += b;
   if (row_bytes == 0 || outer == 0) return;
@@ -26,7 +29,7 @@ void concat_rows(const std::vector<const Tensor*>& ins, int64_t outer,
       char* d = dst + o * row_bytes;
       for (size_t k = 0; k < ins.size(); ++k) {
         const int64_t n = inner_bytes[k];
-        std::memcpy(d, static_cast<const char*>(ins[k]->raw()) + o * n, n);
+        copy_elements(t, d, static_cast<const char*>(ins[k]->raw()) + o * n, n / esize);
         d += n;
       }
     }
@@ -239,7 +242,7 @@ void unpack_kernel(OpKernelContext& ctx) {
     Tensor& out = ctx.allocate_output(static_cast<int>(i), in.dtype(), out_dims);
     char* dst = static_cast<char*>(out.raw());
     for (int64_t o = 0; o < outer; ++o)
-      std::memcpy(dst + o * bytes, src + (o * num + i) * bytes, bytes);
+      copy_elements(in.dtype(), dst + o * bytes, src + (o * num + i) * bytes, inner);
   }
 }
 
@@ -247,9 +250,12 @@ void unpack_kernel(OpKernelContext& ctx) {
 
 void register_concat_ops() {
   OpRegistry& r = OpRegistry::global();
-  r.add({"ConcatV2", 2, -1, 0, false, concat_shape, fn_kernel(concat_kernel)});
-  r.add({"Pack", 1, -1, 0, false, pack_shape, fn_kernel(pack_kernel)});
-  r.add({"Unpack", 1, 1, 0, false, unpack_shape, fn_kernel(unpack_kernel)});
+  r.add({"ConcatV2", 2, -1, 0, false, concat_shape, fn_kernel(concat_kernel),
+         /*accepts_strings=*/true});
+  r.add({"Pack", 1, -1, 0, false, pack_shape, fn_kernel(pack_kernel),
+         /*accepts_strings=*/true});
+  r.add({"Unpack", 1, 1, 0, false, unpack_shape, fn_kernel(unpack_kernel),
+         /*accepts_strings=*/true});
 }
 
 }  // namespace pgx

@@ -17,6 +17,7 @@ DType dtype_from_numpy(const py::dtype& dt) {
   if (kind == 'i' && size == 4) return DType::kInt32;
   if (kind == 'i' && size == 8) return DType::kInt64;
   if (kind == 'b') return DType::kBool;
+  if (kind == 'O' || kind == 'S' || kind == 'U') return DType::kString;
   throw TypeError("unsupported array dtype " + std::string(py::str(dt)));
 }
 
@@ -27,6 +28,7 @@ py::dtype numpy_dtype(DType t) {
     case DType::kInt32: return py::dtype::of<int32_t>();
     case DType::kInt64: return py::dtype::of<int64_t>();
     case DType::kBool: return py::dtype::of<bool>();
+    case DType::kString: return py::dtype("O");
     default: throw TypeError("invalid dtype");
   }
 }
@@ -39,8 +41,38 @@ Dims dims_of(const py::array& a) {
 }
 }  // namespace
 
+// A string tensor with a copy of every element of an object, bytes ('S') or str ('U') array:
+// bytes are taken as they are, str is encoded as UTF-8 (as TF does); anything else is a
+// TypeError.
+Tensor string_tensor_copy(const py::array& a) {
+  Tensor out(DType::kString, dims_of(a));
+  std::string* dst = out.data<std::string>();
+  py::object flat = a.attr("ravel")();
+  int64_t i = 0;
+  for (py::handle item : flat) {
+    if (PyBytes_Check(item.ptr())) {
+      char* p = nullptr;
+      Py_ssize_t n = 0;
+      PyBytes_AsStringAndSize(item.ptr(), &p, &n);
+      dst[i].assign(p, static_cast<size_t>(n));
+    } else if (PyUnicode_Check(item.ptr())) {
+      Py_ssize_t n = 0;
+      const char* p = PyUnicode_AsUTF8AndSize(item.ptr(), &n);
+      if (!p) throw py::error_already_set();
+      dst[i].assign(p, static_cast<size_t>(n));
+    } else {
+      throw TypeError("Expected string (bytes or str), got " + std::string(py::repr(item)) +
+                      " of type '" + std::string(py::str(py::type::handle_of(item).attr("__name__"))) +
+                      "' in a string tensor");
+    }
+    ++i;
+  }
+  return out;
+}
+
 Tensor tensor_view(const py::array& a) {
   const DType t = dtype_from_numpy(a.dtype());
+  if (t == DType::kString) return string_tensor_copy(a);
   if (!(a.flags() & py::array::c_style))
     throw ValueError("array must be C-contiguous");
   py::object keep = py::reinterpret_borrow<py::object>(a);
@@ -54,6 +86,7 @@ Tensor tensor_view(const py::array& a) {
 
 Tensor tensor_copy(const py::array& a) {
   const DType t = dtype_from_numpy(a.dtype());
+  if (t == DType::kString) return string_tensor_copy(a);
   py::array c = py::array::ensure(a, py::array::c_style);
   Tensor out(t, dims_of(c));
   if (out.bytes()) std::memcpy(out.raw(), c.data(), out.bytes());
@@ -62,6 +95,18 @@ Tensor tensor_copy(const py::array& a) {
 
 py::array to_numpy(const Tensor& t) {
   std::vector<py::ssize_t> shape(t.shape().begin(), t.shape().end());
+  if (t.dtype() == DType::kString) {
+    py::array out(py::dtype("O"), shape);
+    auto** slots = static_cast<PyObject**>(out.mutable_data());
+    const std::string* src = t.data<std::string>();
+    for (int64_t i = 0; i < t.size(); ++i) {
+      PyObject* b = PyBytes_FromStringAndSize(src[i].data(), static_cast<Py_ssize_t>(src[i].size()));
+      if (!b) throw py::error_already_set();
+      Py_XDECREF(slots[i]);  // a fresh object array holds None references
+      slots[i] = b;
+    }
+    return out;
+  }
   // Zero-copy only when nothing else (a constant, a variable, a feed) holds the buffer, so a
   // caller writing into the array can never change graph or session state.
   if (!t.buffer()->owned() || t.buffer().use_count() > 1) {

@@ -33,8 +33,54 @@ def register_tensor_conversion_function(base_type: Any, conversion_func: Callabl
     _conversion_functions.append((base_type, conversion_func))
 
 
+def _is_text(x: Any) -> bool:
+    return isinstance(x, (bytes, str))
+
+
+def _is_string_value(value: Any) -> bool:
+    """Whether ``value`` is string data: bytes/str, a NumPy bytes/str array or scalar, an
+    object array of bytes/str, or a (nested) list of them."""
+    if _is_text(value):
+        return True
+    if isinstance(value, (np.ndarray, np.generic)):
+        arr = np.asarray(value)
+        if arr.dtype.kind in "SU":
+            return True
+        return arr.dtype == object and arr.size > 0 and all(_is_text(x) for x in arr.flat)
+    if isinstance(value, (list, tuple)):
+        first = next(_python_leaves(value), None)
+        if not (_is_text(first) or (isinstance(first, np.ndarray) and _is_string_value(first))):
+            return False  # numeric data is recognised from its first leaf, without a full scan
+        return all(_is_text(x) or (isinstance(x, np.ndarray) and _is_string_value(x))
+                   for x in _python_leaves(value))
+    return False
+
+
+def _string_array(value: Any) -> np.ndarray:
+    """``value`` as a C-ordered object array of ``bytes`` (str encoded as UTF-8, as TF does).
+
+    Raises:
+      TypeError: naming the first element that is not bytes or str.
+    """
+    arr = np.asarray(value, dtype=object)
+    out = np.empty(arr.shape, dtype=object)
+    flat_out = out.reshape(-1)
+    for i, x in enumerate(arr.flat):
+        if isinstance(x, bytes):
+            flat_out[i] = bytes(x)
+        elif isinstance(x, str):
+            flat_out[i] = x.encode("utf-8")
+        else:
+            raise TypeError("Expected string, but got %r of type '%s'."
+                            % (x, type(x).__name__))
+    return out
+
+
 def _infer_dtype(value: Any) -> _dtypes.DType:
-    """TF1's default dtype for a Python/NumPy value: float32 for floats, int32 for ints."""
+    """TF1's default dtype for a Python/NumPy value: float32 for floats, int32 for ints,
+    string for bytes/str."""
+    if _is_string_value(value):
+        return _dtypes.string
     if isinstance(value, np.ndarray) or isinstance(value, np.generic):
         arr = np.asarray(value)
         if arr.dtype.kind == "f" and arr.dtype.itemsize == 2:
@@ -86,6 +132,13 @@ def _to_numpy(value: Any, dtype: Optional[_dtypes.DType]) -> np.ndarray:
     if dtype is None:
         dtype = _infer_dtype(value)
     dtype = dtype.base_dtype
+    if dtype.is_string:
+        return _string_array(value)
+    if _is_string_value(value):
+        leaf = value if _is_text(value) else next(
+            x for x in np.asarray(value, dtype=object).flat if _is_text(x))
+        raise TypeError("Expected %s, but got %r of type '%s'."
+                        % (dtype.name, leaf, type(leaf).__name__))
     arr = np.asarray(value)
     if arr.dtype == object or arr.dtype.kind in "USO":
         raise TypeError("Failed to convert object of type %s to Tensor. Contents: %s. "
@@ -163,7 +216,8 @@ def _flatten_nested(value: Any) -> list:
 
 
 def constant_tensor(arr: np.ndarray, name: str = "Const") -> Tensor:
-    """A Const node holding a copy of ``arr`` (already of a supported dtype)."""
+    """A Const node holding a copy of ``arr`` (already of a supported dtype; an object array
+    of bytes for a string constant)."""
     g = get_default_graph()
     d = _dtypes.as_dtype(arr.dtype)
     op = g.create_op("Const", [], {"value": ("tensor", arr), "dtype": ("dtype", d.as_datatype_enum)},

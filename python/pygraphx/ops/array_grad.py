@@ -18,7 +18,7 @@ from . import array_ops, grad_ops, math_ops, reduction_ops
 from .gradient_util import const, const_value, op_output, shape_of, static_dims
 
 for _t in ("Const", "Placeholder", "NoOp", "StopGradient", "Shape", "Size", "Rank", "ZerosLike",
-           "OnesLike", "Range", "StridedSliceGrad"):
+           "OnesLike", "Range"):
     ops.NotDifferentiable(_t)
 
 
@@ -164,6 +164,16 @@ def _strided_slice_grad(op: ops.Operation, grad: ops.Tensor) -> Any:
     shape = _index_shape(x, begin.dtype.base_dtype)
     return (grad_ops.strided_slice_grad(shape, begin, end, strides, grad, **masks),
             None, None, None)
+
+
+@ops.RegisterGradient("StridedSliceGrad")
+def _strided_slice_grad_grad(op: ops.Operation, grad: ops.Tensor) -> Any:
+    # StridedSliceGrad places dy into zeros; its gradient reads the same positions back.
+    _, begin, end, strides, _ = op.inputs
+    masks = {k: op.get_attr(k) for k in ("begin_mask", "end_mask", "ellipsis_mask",
+                                         "new_axis_mask", "shrink_axis_mask")}
+    return (None, None, None, None,
+            array_ops.strided_slice(grad, begin, end, strides, **masks))
 
 
 @ops.RegisterGradient("Tile")

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from .. import dtypes as _dtypes
 from ..framework import ops
 from . import array_ops, grad_ops, linalg_ops, math_ops, reduction_ops
-from .gradient_util import broadcast_grads, const, shape_of
+from .gradient_util import broadcast_grads, const, const_value, shape_of
 
 # ---------------------------------------------------------------------------------------------
 # Ops with no gradient
@@ -330,3 +332,28 @@ def _matrix_inverse_grad(op: ops.Operation, grad: ops.Tensor) -> Any:
     adjoint = op.get_attr("adjoint")
     inner = linalg_ops.matmul(grad, ainv, adjoint_a=adjoint, adjoint_b=not adjoint)
     return math_ops.negative(linalg_ops.matmul(ainv, inner, adjoint_a=not adjoint))
+
+
+# ---------------------------------------------------------------------------------------------
+# Segment sums
+
+
+@ops.RegisterGradient("UnsortedSegmentSum")
+def _unsorted_segment_sum_grad(op: ops.Operation, grad: ops.Tensor) -> Any:
+    # Each data row receives the gradient of its segment; rows with a negative id were dropped
+    # and receive zero.
+    data, ids, _ = op.inputs
+    known = const_value(ids)
+    if known is not None and (np.asarray(known) >= 0).all():
+        return array_ops.gather(grad, ids), None, None
+    zero = const(0, ids.dtype, name="zero")
+    rows = array_ops.gather(grad, math_ops.maximum(ids, zero))
+    kept = math_ops.cast(math_ops.greater_equal(ids, zero), grad.dtype)
+    extra = data.shape.ndims - ids.shape.ndims if (data.shape.ndims is not None and
+                                                   ids.shape.ndims is not None) else None
+    if extra is None:
+        raise ValueError("The gradient of %s (UnsortedSegmentSum) needs data and segment_ids "
+                         "of known rank" % op.name)
+    for _ in range(extra):
+        kept = array_ops.expand_dims(kept, -1)
+    return rows * kept, None, None

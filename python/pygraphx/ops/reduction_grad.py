@@ -7,7 +7,7 @@ divisor are Python constants; otherwise they are computed from ``Shape(x)`` at r
 
 from __future__ import annotations
 
-from typing import Any, List, Optional, Tuple, Union
+from typing import Any, List, Optional, Union
 
 import numpy as np
 
@@ -35,46 +35,51 @@ def _int32(t: ops.Tensor) -> ops.Tensor:
     return math_ops.cast(t, _dtypes.int32)
 
 
-def _kept_dims_shape(op: ops.Operation) -> Tuple[_Shape, Optional[ops.Tensor]]:
-    """The input's shape with the reduced axes set to 1 (a list when static, else an int32
-    tensor), and the input's shape tensor when it had to be computed at run time."""
+def _kept_dims_shape(op: ops.Operation) -> _Shape:
+    """The input's shape with the reduced axes set to 1: a list when every kept dimension is
+    known while building (the batch dimension may be unknown if it is reduced), else an int32
+    tensor computed from ``Shape(x)``."""
     x = op.inputs[0]
     axes = _static_axes(op)
-    dims = static_dims(x)
-    if axes is not None and dims is not None:
-        return [1 if i in axes else d for i, d in enumerate(dims)], None
-    shape = array_ops.shape(x)
     if axes is not None:
-        rank = x.shape.ndims
+        dims = x.shape.as_list()
+        kd = [1 if i in axes else d for i, d in enumerate(dims)]
+        if all(d is not None for d in kd):
+            return kd
+        rank = len(dims)
         reduced = np.array([1 if i in axes else 0 for i in range(rank)], np.int32)
         kept = const(1 - reduced, _dtypes.int32, name="kept")
-        return shape * kept + const(reduced, _dtypes.int32, name="reduced"), shape
+        return array_ops.shape(x) * kept + const(reduced, _dtypes.int32, name="reduced")
     # Rank or axes known only at run time: mark the reduced axes by comparing each axis with
     # every (normalised) reduction index.
-    rank = array_ops.rank(x)
-    axes_t = math_ops.floormod(_int32(op.inputs[1]), rank)
-    all_axes = op_output("Range", [const(0, _dtypes.int32, name="start"), rank,
+    rank_t = array_ops.rank(x)
+    axes_t = math_ops.floormod(_int32(op.inputs[1]), rank_t)
+    all_axes = op_output("Range", [const(0, _dtypes.int32, name="start"), rank_t,
                                    const(1, _dtypes.int32, name="delta")],
                          {"Tidx": ops.attr_dtype(_dtypes.int32)}, name="range")
     hits = math_ops.equal(array_ops.expand_dims(all_axes, 1),
                           array_ops.reshape(axes_t, [1, -1]))
     reduced_t = _int32(reduction_ops.reduce_any(hits, axis=1))
-    return shape * (const(1, _dtypes.int32, name="one") - reduced_t) + reduced_t, shape
+    return (array_ops.shape(x) * (const(1, _dtypes.int32, name="one") - reduced_t)
+            + reduced_t)
 
 
 def _broadcast_to_input(op: ops.Operation, grad: ops.Tensor) -> ops.Tensor:
     """``grad`` reshaped to the kept-dims shape and tiled to the input's shape."""
     x = op.inputs[0]
-    kd, shape = _kept_dims_shape(op)
+    kd = _kept_dims_shape(op)
     g = array_ops.reshape(grad, kd)
-    if isinstance(kd, list):
-        dims = static_dims(x)
+    dims = static_dims(x)
+    if isinstance(kd, list) and dims is not None:
         multiples = [d // k if k else 0 for d, k in zip(dims, kd)]
         if all(m == 1 for m in multiples):
             return g
         return array_ops.tile(g, const(multiples, _dtypes.int32))
-    multiples = math_ops.floor_div(shape, math_ops.maximum(kd, const(1, _dtypes.int32)))
-    return array_ops.tile(g, multiples)
+    if isinstance(kd, list):
+        divisor = const(np.maximum(kd, 1), _dtypes.int32)
+    else:
+        divisor = math_ops.maximum(kd, const(1, _dtypes.int32))
+    return array_ops.tile(g, math_ops.floor_div(array_ops.shape(x), divisor))
 
 
 @ops.RegisterGradient("Sum")
@@ -122,7 +127,7 @@ def _prod_grad(op: ops.Operation, grad: ops.Tensor) -> Any:
 def _min_or_max_grad(op: ops.Operation, grad: ops.Tensor) -> Any:
     # The gradient is shared equally by the elements equal to the extremum.
     x, y = op.inputs[0], op.outputs[0]
-    kd, _ = _kept_dims_shape(op)
+    kd = _kept_dims_shape(op)
     y_kd = array_ops.reshape(y, kd)
     g_kd = array_ops.reshape(grad, kd)
     indicators = math_ops.cast(math_ops.equal(y_kd, x), grad.dtype)

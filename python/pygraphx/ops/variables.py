@@ -46,7 +46,10 @@ class Variable:
                  use_resource: Optional[bool] = None, synchronization: Any = None,
                  aggregation: Any = None, shape: Any = None):
         if variable_def is not None:
-            raise ValueError("variable_def is not supported; use tf.train.import_meta_graph")
+            if initial_value is not None:
+                raise ValueError("variable_def and initial_value are mutually exclusive.")
+            self._init_from_def(variable_def, import_scope)
+            return
         if initial_value is None:
             raise ValueError("initial_value must be specified.")
         if trainable is None:
@@ -92,6 +95,41 @@ class Variable:
                 with ops.name_scope("read") as read_scope:
                     self._snapshot = array_ops.identity(self._variable, name=read_scope)
         self._graph.add_to_collections(collections, self)
+        self._save_slice_info = None
+
+    def _init_from_def(self, variable_def: Dict[str, Any], import_scope: Optional[str]) -> None:
+        """Rebuilds a Variable around nodes already in the default graph (an imported meta
+        graph). ``variable_def`` names them: ``variable_name`` (the VariableV2 tensor),
+        ``initializer_name``, ``snapshot_name``, ``initial_value_name`` (may be empty) and
+        ``trainable``; ``import_scope`` is prepended to each. Adds it to no collection.
+
+        Raises:
+          KeyError: if a named node is not in the graph.
+          ValueError: if ``variable_name`` does not name a VariableV2 output.
+        """
+        g = ops.get_default_graph()
+        scope = import_scope or ""
+        if scope and not scope.endswith("/"):
+            scope += "/"
+
+        def node(key: str, tensor: bool) -> Any:
+            name = variable_def.get(key) or ""
+            if not name:
+                return None
+            return g.as_graph_element(scope + name, allow_tensor=tensor,
+                                      allow_operation=not tensor)
+
+        self._variable = node("variable_name", True)
+        if self._variable is None or self._variable.op.type != "VariableV2":
+            raise ValueError("variable_def's variable_name %r is not a variable"
+                             % variable_def.get("variable_name"))
+        self._initializer_op = node("initializer_name", False)
+        self._snapshot = node("snapshot_name", True)
+        self._initial_value = node("initial_value_name", True)
+        self._trainable = bool(variable_def.get("trainable", True))
+        self._constraint = None
+        self._graph = g
+        self._name = self._variable.op.name
         self._save_slice_info = None
 
     # -- identity ------------------------------------------------------------------------------
