@@ -89,10 +89,18 @@ def _l2_loss_grad(op: ops.Operation, grad: ops.Tensor) -> Any:
     return op.inputs[0] * grad
 
 
+def _data_format(op: ops.Operation) -> str:
+    """The op's data_format attribute ("NHWC" when absent)."""
+    try:
+        fmt = op.get_attr("data_format")
+    except ValueError:
+        return "NHWC"
+    return fmt if isinstance(fmt, str) else fmt.decode()
+
+
 @ops.RegisterGradient("BiasAdd")
 def _bias_add_grad(op: ops.Operation, grad: ops.Tensor) -> Any:
-    fmt = op.get_attr("data_format")
-    attrs = {"data_format": ops.attr_str(fmt if isinstance(fmt, str) else fmt.decode())}
+    attrs = {"data_format": ops.attr_str(_data_format(op))}
     return grad, _fused("BiasAddGrad", [grad], grad, attrs)
 
 
@@ -105,9 +113,7 @@ def _bias_add_grad_grad(op: ops.Operation, grad: ops.Tensor) -> Any:
     if rank is None:
         raise ValueError("The gradient of BiasAddGrad needs an input of known rank, got %s"
                          % x)
-    fmt = op.get_attr("data_format")
-    fmt = fmt if isinstance(fmt, str) else fmt.decode()
-    axis = 1 if fmt == "NCHW" and rank >= 3 else rank - 1
+    axis = 1 if _data_format(op) == "NCHW" and rank >= 3 else rank - 1
     shape = [1] * rank
     shape[axis] = -1
     return array_ops.ones_like(x) * array_ops.reshape(grad, shape)
