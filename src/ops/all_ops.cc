@@ -17,6 +17,7 @@ void register_sequence_ops();
 void register_grad_ops();
 void register_nn_ops();
 void register_summary_ops();
+void register_training_ops();
 
 void register_all_ops() {
   static std::once_flag once;
@@ -32,6 +33,7 @@ void register_all_ops() {
     register_grad_ops();
     register_nn_ops();
     register_summary_ops();
+    register_training_ops();
   });
 }
 

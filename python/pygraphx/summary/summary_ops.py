@@ -11,6 +11,10 @@ from ..framework import ops
 
 __all__ = ["scalar", "histogram", "merge", "merge_all"]
 
+# Summaries are outputs for TensorBoard, never part of a loss.
+for _op_type in ("ScalarSummary", "HistogramSummary", "MergeSummary"):
+    ops.NotDifferentiable(_op_type)
+
 _INVALID_TAG_CHARACTERS = re.compile(r"[^-/\w\.]")
 
 
