@@ -17,9 +17,12 @@ from .ops.variable_scope import get_variable, variable_scope
 __all__ = ["dense"]
 
 
+_ZEROS = init_ops.zeros_initializer()  # stateless, so one instance serves every call
+
+
 def dense(inputs: Any, units: int, activation: Optional[Callable[..., Any]] = None,
           use_bias: bool = True, kernel_initializer: Any = None,
-          bias_initializer: Any = init_ops.zeros_initializer(), kernel_regularizer: Any = None,
+          bias_initializer: Any = _ZEROS, kernel_regularizer: Any = None,
           bias_regularizer: Any = None, activity_regularizer: Any = None,
           kernel_constraint: Any = None, bias_constraint: Any = None, trainable: bool = True,
           name: Optional[str] = None, reuse: Any = None) -> ops.Tensor:
