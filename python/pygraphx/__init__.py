@@ -50,6 +50,8 @@ from .ops.math_ops import *  # noqa: F401,F403
 from .ops.reduction_ops import *  # noqa: F401,F403
 from .ops.linalg_ops import *  # noqa: F401,F403
 from .ops.random_ops import *  # noqa: F401,F403
+from .ops.math_extra_ops import *  # noqa: F401,F403
+from .ops.clip_ops import clip_by_value  # noqa: F401
 from .ops.sequence_ops import range  # noqa: F401
 from .ops.state_ops import assign, assign_add, assign_sub  # noqa: F401
 from .ops.control_flow_ops import group, no_op, tuple, with_dependencies  # noqa: F401
@@ -89,6 +91,7 @@ from .ops.init_ops import (  # noqa: F401
     zeros_initializer,
 )
 from .training.gradients_impl import AggregationMethod, gradients  # noqa: F401
+from .ops import nn_grad  # noqa: F401 - registers the nn family's gradient functions
 from .client.session import (  # noqa: F401
     ConfigProto,
     GPUOptions,
@@ -99,5 +102,6 @@ from .client.session import (  # noqa: F401
     get_default_session,
 )
 from . import drawing, initializers, nn, random, summary, test, train  # noqa: F401,E402
+from . import layers, losses  # noqa: F401,E402
 
 __version__ = "0.1.0"

@@ -15,6 +15,7 @@ void register_linalg_ops();
 void register_random_ops();
 void register_sequence_ops();
 void register_grad_ops();
+void register_nn_ops();
 void register_summary_ops();
 void register_training_ops();
 
@@ -30,6 +31,7 @@ void register_all_ops() {
     register_random_ops();
     register_sequence_ops();
     register_grad_ops();
+    register_nn_ops();
     register_summary_ops();
     register_training_ops();
   });

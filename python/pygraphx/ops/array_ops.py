@@ -21,7 +21,7 @@ __all__ = [
     "placeholder", "placeholder_with_default", "identity", "stop_gradient", "newaxis", "zeros",
     "ones", "fill", "zeros_like", "ones_like", "reshape", "transpose", "concat", "stack",
     "unstack", "shape", "size", "rank", "expand_dims", "squeeze", "slice", "strided_slice",
-    "tile", "gather",
+    "tile", "gather", "where", "where_v2", "one_hot",
 ]
 
 newaxis = None
@@ -84,6 +84,10 @@ def _index_tensor(value: Any, arg: str, dtype: Any = None) -> ops.Tensor:
     Raises:
       TypeError: if the value is not integral.
     """
+    empty = (isinstance(value, (list, tuple)) and len(value) == 0) or (
+        isinstance(value, np.ndarray) and value.size == 0 and value.dtype.kind == "f")
+    if dtype is None and empty:
+        dtype = _dtypes.int32  # an empty list is an empty shape, as in TF: reshape(x, [])
     t = ops.convert_to_tensor(value, dtype=dtype, name=arg)
     if t.dtype.base_dtype not in _INDEX_DTYPES:
         raise TypeError("Value passed to parameter '%s' has DataType %s not in list of allowed "
@@ -557,3 +561,116 @@ def _autopack(value: Sequence[Any], dtype: Any = None, name: str = "packed") -> 
 # Slicing and gathering live in array_slicing (which installs Tensor.__getitem__); they are part
 # of this module's public surface.
 from .array_slicing import gather, slice, strided_slice, tile  # noqa: E402,F401,A004
+
+
+# ---------------------------------------------------------------------------------------------
+# Selection and one-hot encoding
+
+
+def where(condition: Any, x: Any = None, y: Any = None, name: Optional[str] = None
+          ) -> ops.Tensor:
+    """TF1's ``where``: with ``x`` and ``y``, the elements of ``x`` where ``condition`` is true
+    and of ``y`` elsewhere (op ``Select``; ``condition`` is a scalar, a vector over the first
+    dimension of ``x``, or of ``x``'s shape). With neither, the int64 coordinates
+    ``[num_true, rank]`` of the true elements (op ``Where``).
+
+    Raises:
+      ValueError: if only one of ``x`` and ``y`` is given, or the static shapes disagree.
+      TypeError: if ``condition`` is not bool or the dtypes of ``x`` and ``y`` differ.
+    """
+    if x is None and y is None:
+        return _where_coordinates(condition, name)
+    if x is None or y is None:
+        raise ValueError("x and y must both be non-None or both be None.")
+    return _select("Select", condition, x, y, name)
+
+
+def where_v2(condition: Any, x: Any = None, y: Any = None, name: Optional[str] = None
+             ) -> ops.Tensor:
+    """``where`` with ``condition``, ``x`` and ``y`` broadcast together (op ``SelectV2``).
+
+    Raises:
+      ValueError: if only one of ``x`` and ``y`` is given, or the shapes cannot broadcast.
+      TypeError: if ``condition`` is not bool or the dtypes of ``x`` and ``y`` differ.
+    """
+    if x is None and y is None:
+        return _where_coordinates(condition, name)
+    if x is None or y is None:
+        raise ValueError("x and y must both be non-None or both be None.")
+    return _select("SelectV2", condition, x, y, name)
+
+
+def _where_coordinates(condition: Any, name: Optional[str]) -> ops.Tensor:
+    with ops.name_scope(name, "Where", [condition]) as scope:
+        c = ops.convert_to_tensor(condition, name="input")
+        return _create("Where", [c], {"T": _t_attr(c)}, scope).outputs[0]
+
+
+def _select(op_type: str, condition: Any, x: Any, y: Any, name: Optional[str]) -> ops.Tensor:
+    with ops.name_scope(name, op_type, [condition, x, y]) as scope:
+        try:
+            c = ops.convert_to_tensor(condition, dtype=_dtypes.bool, name="condition")
+        except (TypeError, ValueError) as e:
+            raise TypeError("Expected bool passed to parameter 'condition' of op '%s', got %r. "
+                            "Error: %s" % (op_type, condition, e)) from None
+        t = ops.convert_to_tensor(x, name="t")
+        # A tensor keeps its dtype (a mismatch is the op's TypeError); other values take t's.
+        e = ops.convert_to_tensor(y, dtype=None if _is_tensor_like(y) else t.dtype.base_dtype,
+                                  name="e")
+        return _create(op_type, [c, t, e], {"T": _t_attr(t)}, scope).outputs[0]
+
+
+def _convert_with_hint(value: Any, dtype: Optional[_dtypes.DType], name: str) -> ops.Tensor:
+    """``value`` converted to ``dtype`` when it can be, else to its own dtype (TF's
+    ``dtype_hint``)."""
+    if dtype is not None and not _is_tensor_like(value):
+        try:
+            return ops.convert_to_tensor(value, dtype=dtype, name=name)
+        except (TypeError, ValueError):
+            pass
+    return ops.convert_to_tensor(value, name=name)
+
+
+def one_hot(indices: Any, depth: Any, on_value: Any = None, off_value: Any = None,
+            axis: Any = None, dtype: Any = None, name: Optional[str] = None) -> ops.Tensor:
+    """A one-hot encoding of ``indices``: a new dimension of length ``depth`` at ``axis``
+    (default last) holding ``on_value`` (default 1) at each index and ``off_value`` (default
+    0) elsewhere; an index outside ``[0, depth)`` gives an all-off row (op ``OneHot``).
+
+    The dtype is ``dtype``, else that of ``on_value``/``off_value``, else float32.
+
+    Raises:
+      TypeError: if the dtypes of ``on_value``, ``off_value`` and ``dtype`` disagree, or
+        ``indices`` is not int32/int64.
+      ValueError: if ``depth`` is a negative constant.
+      errors.InvalidArgumentError: at run time, if ``axis`` is not -1 or in ``[0, rank]``.
+    """
+    want = None if dtype is None else _dtypes.as_dtype(dtype).base_dtype
+    with ops.name_scope(name, "one_hot", [indices, depth, on_value, off_value, axis,
+                                          dtype]) as scope:
+        on = None if on_value is None else _convert_with_hint(on_value, want, "on_value")
+        off = None if off_value is None else _convert_with_hint(off_value, want, "off_value")
+        on_dtype = None if on is None else on.dtype.base_dtype
+        off_dtype = None if off is None else off.dtype.base_dtype
+        if on is not None or off is not None:
+            if want is not None:
+                for value_dtype, what in ((on_dtype, "on_value"), (off_dtype, "off_value")):
+                    if value_dtype is not None and value_dtype != want:
+                        raise TypeError("dtype {0} of {1} does not match dtype parameter {2}"
+                                        .format(value_dtype, what, want))
+            else:
+                want = on_dtype if on is not None else off_dtype
+        elif want is None:
+            want = _dtypes.float32
+        if on is None:
+            on, on_dtype = constant_op.constant(1, dtype=want, name="on_value"), want
+        if off is None:
+            off, off_dtype = constant_op.constant(0, dtype=want, name="off_value"), want
+        if on_dtype != off_dtype:
+            raise TypeError("dtype {0} of on_value does not match dtype {1} of off_value"
+                            .format(on_dtype, off_dtype))
+        idx = _index_tensor(indices, "indices")
+        d = ops.convert_to_tensor(depth, dtype=_dtypes.int32, name="depth")
+        attrs = {"T": _t_attr(on), "TI": _t_attr(idx),
+                 "axis": ops.attr_int(-1 if axis is None else axis)}
+        return _create("OneHot", [idx, d, on, off], attrs, scope).outputs[0]
