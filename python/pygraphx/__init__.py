@@ -101,7 +101,7 @@ from .client.session import (  # noqa: F401
     Session,
     get_default_session,
 )
-from . import initializers, nn, random, summary, test, train  # noqa: F401,E402
+from . import drawing, initializers, nn, random, summary, test, train  # noqa: F401,E402
 from . import layers, losses  # noqa: F401,E402
 
 __version__ = "0.1.0"

@@ -424,6 +424,12 @@ class Graph:
     def __repr__(self) -> str:
         return "<pygraphx.Graph with %d operations>" % len(self._ops)
 
+    def _repr_svg_(self) -> Optional[str]:
+        """The graph drawn by Graphviz for notebooks; None (text fallback) without ``dot``."""
+        from .. import drawing
+
+        return drawing._svg_or_none(self)
+
 
 # ---------------------------------------------------------------------------------------------
 # Default graph
