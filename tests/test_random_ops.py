@@ -166,7 +166,11 @@ def test_get_seed_rules():
     assert tf.random.get_seed(5) == (42, 5)
     tf.constant(1.0)
     tf.constant(2.0)
-    assert tf.random.get_seed(None) == (42, 2)  # number of ops created so far
+    # Implicit op seeds count the seeds handed out, not the ops (TensorFlow's tf.compat.v1).
+    assert tf.random.get_seed(None) == (42, 0)
+    assert tf.random.get_seed(None) == (42, 1)
+    assert tf.random.get_seed(7) == (42, 7)
+    assert tf.random.get_seed(None) == (42, 2)
 
 
 def test_seed_attrs_on_nodes():
@@ -176,21 +180,22 @@ def test_seed_attrs_on_nodes():
     assert raw(b).op.get_attr("seed") == 0 and raw(b).op.get_attr("seed2") == 0
     tf.set_random_seed(11)
     c = tf.truncated_normal([2])
-    # The op seed is the op count before TruncatedNormal, mul and the Add were created.
+    # The first op seed handed out under the graph seed.
     assert raw(c).op.get_attr("seed") == 11
-    assert raw(c).op.get_attr("seed2") == len(tf.get_default_graph().get_operations()) - 3
+    assert raw(c).op.get_attr("seed2") == 0
 
 
 def test_graph_seed_only_equals_explicit_op_seed():
-    # With only a graph seed the op seed is the graph's op count when the op is built.
+    # With only a graph seed the first random op gets op seed 0.
     g1 = tf.Graph()
     with g1.as_default():
         tf.set_random_seed(42)
-        implicit = raw(tf.random_normal([6]))  # shape, mean, stddev exist: op seed 3
+        tf.constant(1.0)  # other ops do not advance the op seed
+        implicit = raw(tf.random_normal([6]))
     g2 = tf.Graph()
     with g2.as_default():
         tf.get_default_graph().seed = 42
-        explicit = raw(tf.random_normal([6], seed=3))
+        explicit = raw(tf.random_normal([6], seed=0))
     with tf.Session(graph=g1) as s1, tf.Session(graph=g2) as s2:
         np.testing.assert_array_equal(s1.run(implicit), s2.run(explicit))
 
@@ -424,3 +429,22 @@ def test_module_aliases():
     assert tf.random.truncated_normal is tf.truncated_normal
     assert tf.random.shuffle is tf.random_shuffle
     assert tf.random.set_random_seed is tf.set_random_seed
+
+
+def test_graph_seed_only_values_are_tensorflows():
+    # TensorFlow 2.21 (tf.compat.v1) with tf.set_random_seed(1): a get_variable's default
+    # initializer takes op seed 0, the next random op 1, an explicit seed 5 does not count.
+    tf.set_random_seed(1)
+    tf.Variable(tf.constant([1.0]), name="w")
+    k = tf.get_variable("k", [3, 2])
+    z = tf.random_normal([2])
+    u = tf.random_uniform([3], seed=5)
+    t = tf.truncated_normal([2])
+    with tf.Session() as s:
+        s.run(tf.global_variables_initializer())
+        zv, uv, tv, kv = s.run([z, u, t, k])
+    np.testing.assert_allclose(zv, [0.28183395, 2.3878284], rtol=1e-6)
+    np.testing.assert_allclose(uv, [0.195606, 0.02986085, 0.36493087], rtol=1e-6)
+    np.testing.assert_allclose(tv, [-1.0467793, 0.8397046], rtol=1e-6)
+    np.testing.assert_allclose(kv, [[0.6850836, -0.9232967], [0.85814, -0.7246257],
+                                    [-0.95717025, 0.09927082]], rtol=1e-6)

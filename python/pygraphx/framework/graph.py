@@ -111,6 +111,7 @@ class Graph:
         self._lock = threading.RLock()
         self._seed: Optional[int] = None
         self._last_id = 0
+        self._implicit_op_seeds = 0  # op seeds handed out under a graph seed (random_ops)
         self._variable_objects: Dict[str, Any] = {}  # get_variable name -> Variable
         self._unfeedable: set = set()
         self._unfetchable: set = set()

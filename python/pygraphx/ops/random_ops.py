@@ -32,8 +32,10 @@ def _truncate_seed(seed: int) -> int:
 def get_seed(op_seed: Optional[int]) -> Tuple[Optional[int], Optional[int]]:
     """The (graph seed, op seed) pair a random op uses, by TF1's rules.
 
-    With a graph seed and no op seed, the op seed is the number of ops created so far in the
-    default graph, so a rebuilt graph gets the same seeds. With only an op seed the graph seed
+    With a graph seed and no op seed, the op seed counts the seeds handed out so far in the
+    default graph (0 for the first random op, 1 for the next ...), as TensorFlow's
+    ``tf.compat.v1`` does, so a rebuilt graph gets the same seeds. (TF 1.x used the number of
+    ops in the graph instead; the counter is what TensorFlow installs today compute.) With only an op seed the graph seed
     is ``DEFAULT_GRAPH_SEED``. With neither, ``(None, None)``: each session draws fresh seeds.
     ``(0, 0)`` becomes ``(0, 2**31 - 1)`` because the kernels read (0, 0) as "no seed".
 
@@ -47,7 +49,8 @@ def get_seed(op_seed: Optional[int]) -> Tuple[Optional[int], Optional[int]]:
     global_seed = graph.seed
     if global_seed is not None:
         if op_seed is None:
-            op_seed = graph._last_id
+            op_seed = graph._implicit_op_seeds
+            graph._implicit_op_seeds += 1
         seeds: Tuple[Optional[int], Optional[int]] = (_truncate_seed(global_seed),
                                                       _truncate_seed(op_seed))
     elif op_seed is not None:

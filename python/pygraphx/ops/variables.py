@@ -193,8 +193,7 @@ class Variable:
 
         TF 1.x builds ``cond(is_variable_initialized(v), v.read_value, lambda:
         v.initial_value)``: nine nodes (``IsVariableInitialized``, ``cond/Switch`` ...
-        ``cond/Merge``). Here it is one ``InitializedValue`` node named ``cond``, and the op
-        counter used for graph-level seeds advances by nine as in TF. Unlike TF's cond, the
+        ``cond/Merge``). Here it is one ``InitializedValue`` node named ``cond``. Unlike TF's cond, the
         initial value is computed even when the variable is initialised (only its result is
         discarded), so a placeholder it reads must then be fed too.
         """
@@ -202,7 +201,6 @@ class Variable:
             g = self._graph
             op = g.create_op("InitializedValue", [self._variable, self._initial_value],
                              name="cond")
-            g._last_id += _TF_COND_OPS - 1
             return op.outputs[0]
 
     def read_value(self) -> ops.Tensor:
@@ -267,8 +265,6 @@ class Variable:
     __array_priority__ = 100
 
 
-# Nodes of TF1's ``initialized_value()`` cond; graph-level seeds count them (see get_seed).
-_TF_COND_OPS = 9
 # Ops whose value is already safe to read before other variables are initialised.
 _GUARD_STOP_TYPES = ("IsVariableInitialized", "InitializedValue")
 
