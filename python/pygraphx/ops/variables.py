@@ -193,9 +193,9 @@ class Variable:
 
         TF 1.x builds ``cond(is_variable_initialized(v), v.read_value, lambda:
         v.initial_value)``: nine nodes (``IsVariableInitialized``, ``cond/Switch`` ...
-        ``cond/Merge``). Here it is one ``InitializedValue`` node named ``cond``. Unlike TF's cond, the
-        initial value is computed even when the variable is initialised (only its result is
-        discarded), so a placeholder it reads must then be fed too.
+        ``cond/Merge``). Here it is one ``InitializedValue`` node named ``cond``. Unlike TF's
+        cond, the initial value is computed even when the variable is initialised (only its
+        result is discarded), so a placeholder it reads must then be fed too.
         """
         with ops.init_scope():
             g = self._graph
