@@ -45,7 +45,7 @@ void BM_AddChain(benchmark::State& state) {
 
   KernelHarness add("Add", {random_tensor({1}, 8), random_tensor({1}, 9)}, 1);
   const double base_per_node =
-      cached_seconds_per_call("add1", [&] { add.run(); benchmark::ClobberMemory(); });
+      seconds_per_call([&] { add.run(); benchmark::ClobberMemory(); });
 
   LoopTimer timer;
   for (auto _ : state) {
@@ -113,7 +113,7 @@ void BM_FiveRelus(benchmark::State& state, bool prepare_each_call) {
   const Tensor feed = random_tensor({rows, kFeatures}, 20);
 
   std::vector<float> ref(rows);
-  const double base = cached_seconds_per_call("five_relus/" + std::to_string(rows), [&] {
+  const double base = seconds_per_call([&] {
     model.reference(feed.data<float>(), rows, ref.data());
     benchmark::ClobberMemory();
   });
@@ -147,7 +147,7 @@ void BM_ScalarConst(benchmark::State& state) {
   value.set("value", Tensor::scalar<float>(1.0f));
   KernelHarness direct("Const", {}, 1, value);  // the kernel alone: shares the value's buffer
   const double base =
-      cached_seconds_per_call("const", [&] { direct.run(); benchmark::ClobberMemory(); });
+      seconds_per_call([&] { direct.run(); benchmark::ClobberMemory(); });
 
   LoopTimer timer;
   for (auto _ : state) {

@@ -2,7 +2,8 @@
 // executor), with 1 thread and with every core. Columns:
 //   GB/s or GFLOP/s   pygraphx's rate (bytes read + written, or 2 m n k flops, per second)
 //   base_...          the same work done by a plain single-threaded loop compiled in this file
-//                     with the kernels' flags (for matmul: a naive loop, only at small sizes)
+//                     with the kernels' flags, writing a freshly allocated output as the
+//                     kernels do (for matmul: a naive loop, only at small sizes)
 //   vs_base           how many times faster than that baseline pygraphx ran
 // BM_Memcpy gives the machine's copy bandwidth at each size, the ceiling for elementwise ops.
 #include <cstring>
@@ -33,17 +34,6 @@ Tensor int32_vector(const std::vector<int32_t>& values) {
 // Elementwise
 
 enum class Ew { kAdd, kMul, kRelu, kAddScalar, kAddRow };
-
-const char* ew_name(Ew k) {
-  switch (k) {
-    case Ew::kAdd: return "add";
-    case Ew::kMul: return "mul";
-    case Ew::kRelu: return "relu";
-    case Ew::kAddScalar: return "add_scalar";
-    case Ew::kAddRow: return "add_row";
-  }
-  return "?";
-}
 
 // The plain loops the kernels are compared with.
 void plain_elementwise(Ew k, const float* a, const float* b, float* o, int64_t n) {
@@ -87,13 +77,14 @@ void BM_Elementwise(benchmark::State& state, Ew kind) {
   const char* op = kind == Ew::kRelu ? "Relu" : kind == Ew::kMul ? "Mul" : "Add";
   KernelHarness k(op, inputs, threads);
 
-  std::vector<float> out(n);
-  const double base = cached_seconds_per_call(
-      std::string("ew/") + ew_name(kind) + "/" + std::to_string(n), [&] {
-        plain_elementwise(kind, a.data<float>(), b.valid() ? b.data<float>() : nullptr,
-                          out.data(), n);
-        benchmark::ClobberMemory();
-      });
+  // Like the kernel, the baseline writes a freshly allocated output on every call.
+  Tensor out;
+  const double base = seconds_per_call([&] {
+    out = Tensor(DType::kFloat32, a.shape());
+    plain_elementwise(kind, a.data<float>(), b.valid() ? b.data<float>() : nullptr,
+                      out.data<float>(), n);
+    benchmark::ClobberMemory();
+  });
 
   LoopTimer timer;
   for (auto _ : state) {
@@ -160,8 +151,7 @@ void BM_Sum(benchmark::State& state, Axes axes) {
 
   std::vector<float> out(side);
   std::vector<double> acc;
-  const double base = cached_seconds_per_call(
-      "sum/" + std::to_string(static_cast<int>(axes)) + "/" + std::to_string(side), [&] {
+  const double base = seconds_per_call([&] {
         plain_sum(axes, x.data<float>(), side, side, out.data(), acc);
         benchmark::ClobberMemory();
       });
@@ -191,11 +181,13 @@ void BM_Transpose(benchmark::State& state) {
   Tensor x = random_tensor({side, side}, 4);
   KernelHarness k("Transpose", {x, int32_vector({1, 0})}, threads);
 
-  std::vector<float> out(side * side);
   const float* in = x.data<float>();
-  const double base = cached_seconds_per_call("transpose/" + std::to_string(side), [&] {
+  Tensor out;  // freshly allocated per call, as the kernel's output is
+  const double base = seconds_per_call([&] {
+    out = Tensor(DType::kFloat32, {side, side});
+    float* o = out.data<float>();
     for (int64_t r = 0; r < side; ++r)
-      for (int64_t c = 0; c < side; ++c) out[c * side + r] = in[r * side + c];
+      for (int64_t c = 0; c < side; ++c) o[c * side + r] = in[r * side + c];
     benchmark::ClobberMemory();
   });
 
@@ -233,7 +225,7 @@ void BM_MatMul(benchmark::State& state) {
   double base = 0.0;
   if (n <= kNaiveMatmulMax) {
     std::vector<float> c(n * n);
-    base = cached_seconds_per_call("matmul/" + std::to_string(n), [&] {
+    base = seconds_per_call([&] {
       naive_matmul(a.data<float>(), b.data<float>(), c.data(), n);
       benchmark::ClobberMemory();
     });

@@ -36,8 +36,7 @@ void BM_ParallelFor(benchmark::State& state, double cost_per_unit) {
   ThreadPool pool(threads);
   std::vector<float> x(n, 1.0f), y(n);
   const std::function<void(int64_t, int64_t)> fn = Axpy{x.data(), y.data()};
-  const double base = cached_seconds_per_call(
-      "axpy/" + std::to_string(n), [&] { fn(0, n); benchmark::ClobberMemory(); });
+  const double base = seconds_per_call([&] { fn(0, n); benchmark::ClobberMemory(); });
 
   LoopTimer timer;
   for (auto _ : state) {
@@ -74,8 +73,7 @@ void BM_ParallelForNested(benchmark::State& state) {
         inner(i * part + s, i * part + t);
       });
   };
-  const double base = cached_seconds_per_call(
-      "axpy/" + std::to_string(n), [&] { axpy(0, n); benchmark::ClobberMemory(); });
+  const double base = seconds_per_call([&] { axpy(0, n); benchmark::ClobberMemory(); });
 
   LoopTimer timer;
   for (auto _ : state) {

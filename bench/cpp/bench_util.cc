@@ -1,7 +1,5 @@
 #include "bench_util.h"
 
-#include <map>
-#include <mutex>
 #include <random>
 #include <utility>
 
@@ -65,20 +63,6 @@ KernelHarness::~KernelHarness() = default;
 void KernelHarness::run() {
   OpKernelContext ctx(*node_, inputs_, outputs_, *run_state_);
   kernel_->compute(ctx);
-}
-
-double cached_seconds_per_call(const std::string& key, const std::function<void()>& fn) {
-  static std::mutex mu;
-  static std::map<std::string, double> cache;
-  {
-    std::lock_guard<std::mutex> lock(mu);
-    auto it = cache.find(key);
-    if (it != cache.end()) return it->second;
-  }
-  const double s = seconds_per_call(fn);
-  std::lock_guard<std::mutex> lock(mu);
-  cache[key] = s;
-  return s;
 }
 
 void set_rate_columns(benchmark::State& state, const char* unit, double work_per_iteration,

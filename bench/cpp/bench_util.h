@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <functional>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -63,7 +62,8 @@ class KernelHarness {
 
 // Wall-clock seconds per call of `fn`: the median of five batches, each long enough (about
 // 5 ms) that the clock's resolution does not matter. Used for baselines measured inside a
-// benchmark, so that they print as a column of the same row.
+// benchmark, just before its own loop, so that they print as a column of the same row and see
+// the same machine load.
 template <typename F>
 double seconds_per_call(const F& fn) {
   using clock = std::chrono::steady_clock;
@@ -85,10 +85,6 @@ double seconds_per_call(const F& fn) {
   std::nth_element(batches.begin(), batches.begin() + 2, batches.end());
   return batches[2];
 }
-
-// seconds_per_call(fn), measured once per `key` in the process: Google Benchmark calls a
-// benchmark function several times while it sizes the loop, the baseline need not follow.
-double cached_seconds_per_call(const std::string& key, const std::function<void()>& fn);
 
 // Times the benchmark's own loop on the wall clock, so that rates and the ratio to a baseline
 // come from the same measurement as the row's Time column (benchmarks use UseRealTime()).
