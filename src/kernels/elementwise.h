@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "kernels/cpu_dispatch.h"
 #include "pygraphx/kernel.h"
 #include "pygraphx/tensor.h"
 #include "pygraphx/thread_pool.h"
@@ -61,6 +62,33 @@ template <typename TI, typename TO, typename F>
 inline void loop_v(const TI* a, TO* o, int64_t n, const F& f) {
   for (int64_t i = 0; i < n; ++i) o[i] = f(a[i]);
 }
+
+// Float32 loops of a unary functor with an AVX2+FMA clone chosen at run time (the functor is
+// inlined into either variant): for the compute-bound transcendental functions.
+using F32Loop = void (*)(const float*, float*, int64_t);
+
+template <typename F>
+void f32_loop(const float* x, float* o, int64_t n) {
+  loop_v(x, o, n, F{});
+}
+
+#if defined(__GNUC__) && defined(__x86_64__)
+template <typename F>
+__attribute__((target("avx2,fma"))) void f32_loop_avx2(const float* x, float* o, int64_t n) {
+  loop_v(x, o, n, F{});
+}
+
+// The float32 loop of functor F for this CPU.
+template <typename F>
+F32Loop best_f32_loop() {
+  return cpu_has_avx2_fma() ? f32_loop_avx2<F> : f32_loop<F>;
+}
+#else
+template <typename F>
+F32Loop best_f32_loop() {
+  return f32_loop<F>;
+}
+#endif
 
 // Output elements [begin, end) of a general broadcast: walks the merged index space row by
 // row, running one contiguous inner loop per row segment.

@@ -115,37 +115,6 @@ void unary_numeric(OpKernelContext& ctx) {
   });
 }
 
-// The float32 transcendental loops are compute bound: they get an AVX2+FMA variant chosen at
-// run time from the CPU's features (never -march=native, which would break the wheel on
-// older machines). The functors are inlined into either variant.
-using F32Loop = void (*)(const float*, float*, int64_t);
-
-template <typename F>
-void f32_loop(const float* x, float* o, int64_t n) {
-  loop_v(x, o, n, F{});
-}
-
-#if defined(__GNUC__) && defined(__x86_64__)
-template <typename F>
-__attribute__((target("avx2,fma"))) void f32_loop_avx2(const float* x, float* o, int64_t n) {
-  loop_v(x, o, n, F{});
-}
-
-bool cpu_has_avx2_fma() {
-  static const bool ok = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  return ok;
-}
-
-template <typename F>
-F32Loop best_f32_loop() {
-  return cpu_has_avx2_fma() ? f32_loop_avx2<F> : f32_loop<F>;
-}
-#else
-template <typename F>
-F32Loop best_f32_loop() {
-  return f32_loop<F>;
-}
-#endif
 
 template <typename F>
 void unary_floating(OpKernelContext& ctx) {

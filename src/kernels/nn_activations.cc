@@ -22,6 +22,7 @@ namespace {
 
 using elementwise::compute_binary;
 using elementwise::compute_unary;
+using elementwise::best_f32_loop;
 using elementwise::compute_unary_loop;
 using elementwise::fast_expf;
 
@@ -94,31 +95,6 @@ struct DivNoNanF {
   T operator()(T a, T b) const { return b == T(0) ? T(0) : a / b; }
 };
 
-// ---- float32 loops with a run-time AVX2 variant -------------------------------------------
-
-using F32Loop = void (*)(const float*, float*, int64_t);
-
-template <typename F>
-void f32_loop(const float* x, float* o, int64_t n) {
-  elementwise::loop_v(x, o, n, F{});
-}
-
-#if defined(__GNUC__) && defined(__x86_64__)
-template <typename F>
-__attribute__((target("avx2,fma"))) void f32_loop_avx2(const float* x, float* o, int64_t n) {
-  elementwise::loop_v(x, o, n, F{});
-}
-template <typename F>
-F32Loop best_f32_loop() {
-  static const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  return avx2 ? f32_loop_avx2<F> : f32_loop<F>;
-}
-#else
-template <typename F>
-F32Loop best_f32_loop() {
-  return f32_loop<F>;
-}
-#endif
 
 // ---- kernels ---------------------------------------------------------------------------------
 

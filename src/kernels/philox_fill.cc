@@ -2,6 +2,8 @@
 // equal the scalar generator's), chosen at run time so that the build needs no -mavx2.
 #include "kernels/philox_random.h"
 
+#include "kernels/cpu_dispatch.h"
+
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 #endif
@@ -77,8 +79,7 @@ __attribute__((target("avx2"))) void fill_avx2(PhiloxRandom* gen, uint32_t* out,
 
 void PhiloxFillU32(PhiloxRandom* gen, uint32_t* out, int64_t calls) {
 #ifdef PGX_PHILOX_AVX2
-  static const bool avx2 = __builtin_cpu_supports("avx2");
-  if (avx2) {
+  if (cpu_has_avx2()) {
     fill_avx2(gen, out, calls);
     return;
   }

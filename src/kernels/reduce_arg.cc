@@ -107,7 +107,7 @@ template <bool kMax, typename T, typename I>
 void arg_cols(ThreadPool& pool, const T* x, I* out, int64_t outer, int64_t n, int64_t inner) {
   const int64_t w = std::min(inner, kTile);
   const int64_t ntiles = (inner + w - 1) / w;
-  const bool avx2 = reduce_detail::has_avx2();
+  const bool avx2 = cpu_has_avx2();
   pool.parallel_for(outer * ntiles, static_cast<double>(n * w), [&](int64_t b, int64_t e) {
     T best[kTile];
     int64_t idx[kTile];

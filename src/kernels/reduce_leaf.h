@@ -7,6 +7,8 @@
 #include <limits>
 #include <type_traits>
 
+#include "kernels/cpu_dispatch.h"
+
 namespace pgx {
 namespace reduce_detail {
 
@@ -245,22 +247,17 @@ PGX_REDUCE_ISA(base, )
 PGX_REDUCE_ISA(avx2, __attribute__((target("avx2"))))
 #undef PGX_REDUCE_ISA
 
-inline bool has_avx2() {
-  static const bool yes = __builtin_cpu_supports("avx2");
-  return yes;
-}
-
 // Reduction of n contiguous elements: pairwise (as NumPy) for float64 sums and products,
 // whose accumulator has no extra precision; one interleaved leaf for everything else.
 template <class R>
 typename R::Acc pairwise(const typename R::In* x, int64_t n) {
-  return has_avx2() ? pairwise_avx2<R>(x, n) : pairwise_base<R>(x, n);
+  return cpu_has_avx2() ? pairwise_avx2<R>(x, n) : pairwise_base<R>(x, n);
 }
 
 template <class R>
 void column_fold_dispatch(const typename R::In* base, int64_t inner, int64_t r0, int64_t r1,
                           int64_t width, typename R::Acc* acc) {
-  if (has_avx2())
+  if (cpu_has_avx2())
     column_fold_avx2<R>(base, inner, r0, r1, width, acc);
   else
     column_fold_base<R>(base, inner, r0, r1, width, acc);

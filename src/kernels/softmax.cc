@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "kernels/cpu_dispatch.h"
 #include "kernels/elementwise.h"
 #include "kernels/elementwise_math.h"
 #include "kernels/nn_kernels.h"
@@ -75,17 +76,13 @@ __attribute__((target("avx2,fma"))) void softmax_rows_avx2(const float* x, float
                                                             int64_t c) {
   softmax_rows<float, kLog>(x, y, begin, end, c);
 }
-bool has_avx2_fma() {
-  static const bool ok = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  return ok;
-}
 #endif
 
 template <typename T, bool kLog>
 void run_softmax_rows(const T* x, T* y, int64_t begin, int64_t end, int64_t c) {
 #if defined(__GNUC__) && defined(__x86_64__)
   if constexpr (std::is_same_v<T, float>) {
-    if (has_avx2_fma()) return softmax_rows_avx2<kLog>(x, y, begin, end, c);
+    if (cpu_has_avx2_fma()) return softmax_rows_avx2<kLog>(x, y, begin, end, c);
   }
 #endif
   softmax_rows<T, kLog>(x, y, begin, end, c);

@@ -11,6 +11,16 @@
 
 namespace pgx {
 
+StridedSliceMasks strided_slice_masks(const Attrs& a) {
+  StridedSliceMasks m;
+  m.begin = a.get_or<int64_t>("begin_mask", 0);
+  m.end = a.get_or<int64_t>("end_mask", 0);
+  m.ellipsis = a.get_or<int64_t>("ellipsis_mask", 0);
+  m.new_axis = a.get_or<int64_t>("new_axis_mask", 0);
+  m.shrink_axis = a.get_or<int64_t>("shrink_axis_mask", 0);
+  return m;
+}
+
 namespace {
 
 constexpr int64_t kNewAxis = -1;

@@ -7,6 +7,7 @@
 #include <optional>
 #include <vector>
 
+#include "pygraphx/attr.h"
 #include "pygraphx/shape.h"
 #include "pygraphx/tensor.h"
 
@@ -17,6 +18,9 @@ class ThreadPool;
 struct StridedSliceMasks {
   int64_t begin = 0, end = 0, ellipsis = 0, new_axis = 0, shrink_axis = 0;
 };
+
+// The masks of a StridedSlice or StridedSliceGrad node (its *_mask attributes, default 0).
+StridedSliceMasks strided_slice_masks(const Attrs& attrs);
 
 // Result of canonicalising a slice against an input shape. Unknown values are -1.
 struct StridedSliceResult {

@@ -15,16 +15,6 @@ namespace pgx {
 
 namespace {
 
-StridedSliceMasks masks_of(const Attrs& a) {
-  StridedSliceMasks m;
-  m.begin = a.get_or<int64_t>("begin_mask", 0);
-  m.end = a.get_or<int64_t>("end_mask", 0);
-  m.ellipsis = a.get_or<int64_t>("ellipsis_mask", 0);
-  m.new_axis = a.get_or<int64_t>("new_axis_mask", 0);
-  m.shrink_axis = a.get_or<int64_t>("shrink_axis_mask", 0);
-  return m;
-}
-
 // out[begin + i * stride] = dy[i] over the block `sizes`, row by row; rows are independent.
 template <typename T>
 void scatter_rows(const T* dy, T* out, const Dims& out_dims, const Dims& begin,
@@ -86,7 +76,7 @@ void strided_slice_grad_kernel(OpKernelContext& ctx) {
   const auto end = read_index_vector(et);
   const auto strides = read_index_vector(st);
   StridedSliceResult r = canonicalize_strided_slice(PartialShape(out_dims), &begin, &end,
-                                                    &strides, bt.size(), masks_of(ctx.attrs()));
+                                                    &strides, bt.size(), strided_slice_masks(ctx.attrs()));
   if (!(r.final_shape.compatible_with(dy.shape())) ||
       num_elements(r.processing) != dy.size())
     throw_invalid("shape of dy was " + dims_bracket(dy.shape()) + " instead of " +

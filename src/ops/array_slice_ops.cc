@@ -126,16 +126,6 @@ void slice_kernel(OpKernelContext& ctx) {
 
 // ---- StridedSlice ----------------------------------------------------------------------------
 
-StridedSliceMasks masks_of(const Attrs& a) {
-  StridedSliceMasks m;
-  m.begin = a.get_or<int64_t>("begin_mask", 0);
-  m.end = a.get_or<int64_t>("end_mask", 0);
-  m.ellipsis = a.get_or<int64_t>("ellipsis_mask", 0);
-  m.new_axis = a.get_or<int64_t>("new_axis_mask", 0);
-  m.shrink_axis = a.get_or<int64_t>("shrink_axis_mask", 0);
-  return m;
-}
-
 void strided_slice_shape(InferenceContext& ic) {
   for (int i = 1; i < 4; ++i) require_index_dtype(ic, i, "begin, end and strides");
   const auto begin = const_index_vector(ic, 1);
@@ -156,7 +146,7 @@ void strided_slice_shape(InferenceContext& ic) {
     StridedSliceResult r =
         canonicalize_strided_slice(ic.in_shapes[0], begin ? &*begin : nullptr,
                                    end ? &*end : nullptr, strides ? &*strides : nullptr, len,
-                                   masks_of(ic.attrs));
+                                   strided_slice_masks(ic.attrs));
     ic.set_output(0, ic.in_dtypes[0], r.final_shape);
   } catch (const OpError& e) {
     ic.fail(e.what());
@@ -177,7 +167,7 @@ void strided_slice_kernel(OpKernelContext& ctx) {
   const auto end = read_index_vector(et);
   const auto strides = read_index_vector(st);
   StridedSliceResult r = canonicalize_strided_slice(PartialShape(in.shape()), &begin, &end,
-                                                    &strides, bt.size(), masks_of(ctx.attrs()));
+                                                    &strides, bt.size(), strided_slice_masks(ctx.attrs()));
   const Dims& out_dims = r.final_shape.dims();
   bool whole = true;
   for (int i = 0; i < in.rank(); ++i)
