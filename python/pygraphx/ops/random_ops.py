@@ -37,7 +37,8 @@ def get_seed(op_seed: Optional[int]) -> Tuple[Optional[int], Optional[int]]:
     ``tf.compat.v1`` does, so a rebuilt graph gets the same seeds. (TF 1.x used the number of
     ops in the graph instead; the counter is what TensorFlow installs today compute.) With only
     an op seed the graph seed is ``DEFAULT_GRAPH_SEED``. With neither, ``(None, None)``: each
-    session draws fresh seeds. ``(0, 0)`` becomes ``(0, 2**31 - 1)`` because the kernels read (0, 0) as "no seed".
+    session draws fresh seeds. ``(0, 0)`` becomes ``(0, 2**31 - 1)`` because the kernels read
+    (0, 0) as "no seed".
 
     Args:
       op_seed: the op-level seed, or None.
