@@ -118,7 +118,7 @@ void unary_numeric(OpKernelContext& ctx) {
 // The float32 transcendental loops are compute bound: they get an AVX2+FMA variant chosen at
 // run time from the CPU's features (never -march=native, which would break the wheel on
 // older machines). The functors are inlined into either variant.
-using F32Loop = void (*)(const float*, float*, int64_t);
+using F32Loop = F32UnaryLoop;
 
 template <typename F>
 void f32_loop(const float* x, float* o, int64_t n) {
@@ -208,6 +208,15 @@ KernelFn unary_kernel(UnaryOp op) {
     case UnaryOp::kLogicalNot: return logical_not;
   }
   throw_internal("unknown unary op");
+}
+
+F32UnaryLoop f32_unary_loop(UnaryOp op) {
+  switch (op) {
+    case UnaryOp::kExp: return best_f32_loop<ExpF>();
+    case UnaryOp::kTanh: return best_f32_loop<TanhF>();
+    case UnaryOp::kSigmoid: return best_f32_loop<SigmoidF>();
+    default: throw_invalid("no shared float32 loop for this unary op");
+  }
 }
 
 void cast_kernel(OpKernelContext& ctx) {
