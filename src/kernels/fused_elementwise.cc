@@ -52,6 +52,11 @@ struct CallState {
 
 constexpr size_t kScalarBytes = sizeof(double);
 
+// Nanoseconds per element of streaming a full-shape input or the output through main memory,
+// and of gathering a broadcast input, for parallel_for's cost model.
+constexpr double kMemoryCost = 0.5;
+constexpr double kGatherCost = 0.2;
+
 CallState& call_state() {
   thread_local CallState state;
   return state;
@@ -219,12 +224,13 @@ void FusedElementwiseKernel::compile() {
     slot_reg[s.result] = s.reg;
   }
 
-  cost_per_element_ = 1.0 + num_inputs;  // memory traffic of the inputs and the output
+  cost_per_element_ = 0;
   for (const Step& s : steps_) cost_per_element_ += step_cost(s.op, s.in);
 }
 
 bool FusedElementwiseKernel::expensive(int64_t input_elements) const {
-  return static_cast<double>(input_elements) * cost_per_element_ >= double(1 << 16);
+  return static_cast<double>(input_elements) * (cost_per_element_ + kMemoryCost) >=
+         double(1 << 15);
 }
 
 void FusedElementwiseKernel::compute(OpKernelContext& ctx) {
@@ -363,7 +369,11 @@ void FusedElementwiseKernel::compute(OpKernelContext& ctx) {
     }
   };
   const int64_t num_blocks = (size + kBlock - 1) / kBlock;
-  const double block_cost = cost_per_element_ * static_cast<double>(std::min(size, kBlock));
+  double cost = cost_per_element_ + kMemoryCost;  // the steps and writing the output
+  for (int i = 0; i < num_inputs; ++i)
+    cost += st.source[i] == Source::kFull ? kMemoryCost
+            : st.source[i] == Source::kGathered ? kGatherCost : 0.0;
+  const double block_cost = cost * static_cast<double>(std::min(size, kBlock));
   ThreadPool& pool = ctx.pool();
   if (pool.num_chunks(num_blocks, block_cost) <= 1) {
     run_blocks(0, num_blocks);

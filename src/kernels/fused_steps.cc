@@ -162,19 +162,20 @@ StepFn step_fn(FusedOp op, DType in, DType out, Operands kind) {
 }
 
 double step_cost(FusedOp op, DType in) {
+  // Measured on an AVX2 machine with the block in L1 (float32 / float64).
   const bool f32 = in == DType::kFloat32;
   switch (op) {
     case FusedOp::kExp:
-    case FusedOp::kSigmoid: return f32 ? 1.5 : 15.0;
-    case FusedOp::kTanh: return f32 ? 2.5 : 20.0;
-    case FusedOp::kLog: return 15.0;
-    case FusedOp::kPow: return 30.0;
-    case FusedOp::kFloorDiv:
-    case FusedOp::kFloorMod: return 8.0;
+    case FusedOp::kSigmoid: return f32 ? 0.7 : 8.0;
+    case FusedOp::kTanh: return f32 ? 1.3 : 12.0;
+    case FusedOp::kLog: return f32 ? 5.0 : 6.0;
+    case FusedOp::kPow: return f32 ? 8.0 : 16.0;
+    case FusedOp::kFloorMod: return 5.0;
     case FusedOp::kRealDiv:
     case FusedOp::kSqrt:
-    case FusedOp::kReciprocal: return 1.0;
-    default: return 0.25;
+    case FusedOp::kReciprocal:
+    case FusedOp::kFloorDiv: return f32 ? 0.2 : 0.8;
+    default: return f32 ? 0.1 : 0.2;
   }
 }
 

@@ -20,7 +20,7 @@ enum class Operands { kVV, kVS, kSV };
 
 // The loop of op (never kAddN) on operands of dtype `in` giving dtype `out`.
 StepFn step_fn(FusedOp op, DType in, DType out, Operands kind);
-// Rough nanoseconds per element of that loop on data in cache, for parallel_for's chunking.
+// Nanoseconds per element of that loop on data in L1, for parallel_for's cost model.
 double step_cost(FusedOp op, DType in);
 
 }  // namespace fused
