@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -35,8 +36,7 @@ enum class Source : uint8_t {
               // scalars[slot]
 };
 
-// Per-call state. Kept per thread and reused so that a steady-state run allocates only its
-// output; a thread runs one kernel call at a time (parallel_for chunks never call kernels).
+// Per-call state, reused across calls so that a steady-state run allocates only its output.
 struct CallState {
   std::vector<const Dims*> shape;  // per program value
   std::vector<Dims> broadcast;     // per program value: shapes computed here
@@ -57,12 +57,34 @@ constexpr size_t kScalarBytes = sizeof(double);
 constexpr double kMemoryCost = 0.5;
 constexpr double kGatherCost = 0.2;
 
-CallState& call_state() {
-  thread_local CallState state;
-  return state;
-}
+// A CallState taken from this thread's spares for one call and given back after it. A thread
+// that ran another kernel call while waiting for this call's chunks would take another state,
+// so the chunks' view of this one never changes under them.
+class CallStateLease {
+ public:
+  CallStateLease() {
+    if (spares().empty()) {
+      state_ = std::make_unique<CallState>();
+    } else {
+      state_ = std::move(spares().back());
+      spares().pop_back();
+    }
+  }
+  ~CallStateLease() { spares().push_back(std::move(state_)); }
+  CallStateLease(const CallStateLease&) = delete;
+  CallStateLease& operator=(const CallStateLease&) = delete;
+  CallState& operator*() const { return *state_; }
 
-// 64-byte-aligned scratch of at least `bytes` bytes, per thread, grown as needed.
+ private:
+  static std::vector<std::unique_ptr<CallState>>& spares() {
+    thread_local std::vector<std::unique_ptr<CallState>> s;
+    return s;
+  }
+  std::unique_ptr<CallState> state_;
+};
+
+// 64-byte-aligned scratch of at least `bytes` bytes, per thread, grown as needed. Used only
+// inside one run of blocks, which never waits or calls another kernel.
 char* register_arena(size_t bytes) {
   thread_local std::vector<char> arena;
   if (arena.size() < bytes + 64) arena.resize(bytes + 64);
@@ -236,7 +258,8 @@ bool FusedElementwiseKernel::expensive(int64_t input_elements) const {
 void FusedElementwiseKernel::compute(OpKernelContext& ctx) {
   const int num_inputs = program_.num_inputs();
   const int num_values = program_.num_values();
-  CallState& st = call_state();
+  CallStateLease lease;
+  CallState& st = *lease;
 
   // Shapes, checked in program order with the unfused ops' messages.
   st.shape.resize(num_values);
