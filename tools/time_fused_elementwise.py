@@ -72,32 +72,36 @@ def median_ms(fns: Dict[str, Callable[[], object]], reps: int) -> Dict[str, floa
     return {k: statistics.median(v) * 1e3 for k, v in times.items()}
 
 
+def runner(sess: tf.Session, out: tf.Tensor, feed: dict) -> Callable[[], object]:
+    return lambda: sess.run(out, feed)
+
+
+def report(threads: int, x: np.ndarray, reps: int) -> None:
+    cfg = tf.ConfigProto(intra_op_parallelism_threads=threads,
+                         inter_op_parallelism_threads=threads)
+    gu, Xu, out_u = unfused_graph()
+    gf, Xf, out_f = fused_graph()
+    with tf.Session(graph=gu, config=cfg) as su, tf.Session(graph=gf, config=cfg) as sf:
+        unfused, fused = runner(su, out_u, {Xu: x}), runner(sf, out_f, {Xf: x})
+        ru, rf = unfused(), fused()
+        assert np.array_equal(ru.view(np.uint32), rf.view(np.uint32)), "fused != unfused"
+        ms = median_ms({"unfused": unfused, "fused": fused, "numpy": lambda: numpy_run(x)}, reps)
+    label = "default threads" if threads == 0 else "%d thread(s)" % threads
+    print("%s (%d reps, medians):" % (label, reps))
+    for k in ("fused", "unfused", "numpy"):
+        print("  %-8s %7.2f ms" % (k, ms[k]))
+    print("  fused is %.1fx faster than NumPy, %.1fx faster than unfused; max |fused - NumPy|"
+          " = %.2g" % (ms["numpy"] / ms["fused"], ms["unfused"] / ms["fused"],
+                       float(np.max(np.abs(rf - numpy_run(x))))))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=30)
     args = parser.parse_args()
     x = np.random.RandomState(1).randn(SIZE).astype(np.float32)
     for threads in (0, 1):
-        cfg = tf.ConfigProto(intra_op_parallelism_threads=threads,
-                             inter_op_parallelism_threads=threads)
-        gu, Xu, out_u = unfused_graph()
-        gf, Xf, out_f = fused_graph()
-        su = tf.Session(graph=gu, config=cfg)
-        sf = tf.Session(graph=gf, config=cfg)
-        ru, rf = su.run(out_u, {Xu: x}), sf.run(out_f, {Xf: x})
-        assert np.array_equal(ru.view(np.uint32), rf.view(np.uint32)), "fused != unfused"
-        ms = median_ms({"unfused": lambda: su.run(out_u, {Xu: x}),
-                        "fused": lambda: sf.run(out_f, {Xf: x}),
-                        "numpy": lambda: numpy_run(x)}, args.reps)
-        su.close()
-        sf.close()
-        label = "default threads" if threads == 0 else "1 thread"
-        print("%s (%d reps, medians):" % (label, args.reps))
-        for k in ("fused", "unfused", "numpy"):
-            print("  %-8s %7.2f ms" % (k, ms[k]))
-        print("  fused is %.1fx faster than NumPy, %.1fx faster than unfused; max |fused - NumPy|"
-              " = %.2g" % (ms["numpy"] / ms["fused"], ms["unfused"] / ms["fused"],
-                           float(np.max(np.abs(rf - numpy_run(x))))))
+        report(threads, x, args.reps)
 
 
 if __name__ == "__main__":

@@ -326,8 +326,9 @@ void FusedElementwiseKernel::compute(OpKernelContext& ctx) {
   for (const Step& s : steps_) st.reg[s.result] = s.reg;
 
   // Read the input pointers before allocating: forwarding moves that input into the output.
-  Tensor& out = forward >= 0 ? ctx.forward_or_allocate(0, forward, out_dtype, out_shape)
-                             : ctx.allocate_output(0, out_dtype, out_shape);
+  Tensor& out = forward >= 0
+                    ? ctx.forward_or_allocate(0, forward, out_dtype, std::move(out_shape))
+                    : ctx.allocate_output(0, out_dtype, std::move(out_shape));
   if (size == 0) return;
   char* out_data = static_cast<char*>(out.raw());
   const size_t out_elem = dtype_size(out_dtype);

@@ -155,9 +155,11 @@ void FusedProgram::to_attrs(Attrs* attrs) const {
 }
 
 FusedProgram FusedProgram::from_attrs(const Attrs& attrs) {
-  FusedProgram p;
+  // Built through FusedProgramBuilder, whose handles are the value numbers when the inputs
+  // come first, so nodes and the fusion pass share one set of checks.
+  FusedProgramBuilder b;
   for (int64_t raw : attrs.get<std::vector<int64_t>>("Tin"))
-    p.input_dtypes.push_back(dtype_from_int(raw, "Tin"));
+    b.add_input(dtype_from_int(raw, "Tin"));
   std::vector<std::string> names;
   {
     std::istringstream words(attrs.get<std::string>("ops"));
@@ -170,34 +172,40 @@ FusedProgram FusedProgram::from_attrs(const Attrs& attrs) {
     throw ValueError("_FusedElementwise attributes 'ops', 'arity' and 'Tout' describe " +
                      std::to_string(names.size()) + ", " + std::to_string(arity.size()) +
                      " and " + std::to_string(tout.size()) + " instructions");
+  if (names.empty()) throw ValueError("_FusedElementwise program has no instructions");
   size_t next = 0;
+  int last = -1;
   for (size_t k = 0; k < names.size(); ++k) {
-    Instr in;
-    if (!fused_op_of(names[k], &in.op))
-      throw ValueError(where(static_cast<int>(k)) + ": op type '" + names[k] +
-                       "' cannot be fused");
-    in.dtype = dtype_from_int(tout[k], "Tout");
+    const int ik = static_cast<int>(k);
     if (arity[k] < 0 || arity[k] > static_cast<int64_t>(operands.size() - next))
       throw ValueError("_FusedElementwise attribute 'arity' asks for more operands than "
                        "'operands' holds");
+    std::vector<int> args;
     for (int64_t j = 0; j < arity[k]; ++j, ++next) {
       const int64_t v = operands[next];
-      in.operands.push_back(v < 0 || v > INT32_MAX ? -1 : static_cast<int32_t>(v));
+      args.push_back(v < 0 || v > INT32_MAX ? -1 : static_cast<int>(v));
     }
-    p.instrs.push_back(std::move(in));
+    const DType t = dtype_from_int(tout[k], "Tout");
+    try {
+      last = b.add_op(names[k], args, t);
+    } catch (const ValueError& e) {
+      throw ValueError(where(ik) + ": " + e.what());
+    }
+    if (b.dtype(last) != t)
+      throw ValueError(where(ik) + ": " + names[k] + " produces " + dtype_name(b.dtype(last)) +
+                       " but 'Tout' says " + dtype_name(t));
   }
   if (next != operands.size())
     throw ValueError("_FusedElementwise attribute 'operands' holds " +
                      std::to_string(operands.size()) + " values but 'arity' uses " +
                      std::to_string(next));
-  p.validate();
-  return p;
+  return b.build(last);
 }
 
 int FusedProgramBuilder::add_input(DType dtype) {
   if (!is_float(dtype))
-    throw ValueError(std::string("fused inputs must be float32 or float64, got ") +
-                     dtype_name(dtype));
+    throw ValueError("fused input " + std::to_string(entries_.size()) + " has dtype " +
+                     dtype_name(dtype) + "; only float32 and float64 can be fused");
   Entry e;
   e.is_input = true;
   e.instr.dtype = dtype;
@@ -213,20 +221,21 @@ int FusedProgramBuilder::add_op(const std::string& op_type, const std::vector<in
   const int arity = fused_op_arity(e.instr.op);
   const int n = static_cast<int>(operands.size());
   if (arity > 0 ? n != arity : n < 1)
-    throw ValueError(op_type + " takes " + (arity > 0 ? std::to_string(arity) : "1 or more") +
-                     " operands, got " + std::to_string(n));
+    throw ValueError(op_type + " has " + std::to_string(n) + " operands, expected " +
+                     (arity > 0 ? std::to_string(arity) : "at least 1"));
   for (int h : operands)
     if (h < 0 || h >= static_cast<int>(entries_.size()))
-      throw ValueError(op_type + " operand handle " + std::to_string(h) + " does not exist");
+      throw ValueError(op_type + " reads value " + std::to_string(h) +
+                       ", which is not an earlier value");
   const DType t = entries_[operands[0]].instr.dtype;
   for (int h : operands)
     if (entries_[h].instr.dtype != t)
-      throw ValueError(op_type + " operands mix dtypes " + dtype_name(t) + " and " +
+      throw ValueError(op_type + " mixes operand dtypes " + dtype_name(t) + " and " +
                        dtype_name(entries_[h].instr.dtype));
   e.instr.dtype = e.instr.op == FusedOp::kCast ? dst : t;
   if (!can_fuse(op_type, t, e.instr.dtype))
-    throw ValueError(op_type + " from " + dtype_name(t) + " to " + dtype_name(e.instr.dtype) +
-                     " cannot be fused");
+    throw ValueError(op_type + " on " + dtype_name(t) + " cannot produce dtype " +
+                     dtype_name(e.instr.dtype));
   e.instr.operands.assign(operands.begin(), operands.end());  // handles until build()
   entries_.push_back(std::move(e));
   return static_cast<int>(entries_.size()) - 1;

@@ -3,6 +3,17 @@
 // FusedElementwiseKernel in one pass over memory. The plan-time fusion pass builds programs
 // with FusedProgramBuilder; the `_FusedElementwise` op carries one in its attributes.
 //
+// A fusion pass turns a group of nodes into one kernel like this (the nodes of relu(x * a + b)):
+//
+//   FusedProgramBuilder b;
+//   int x = b.add_input(DType::kFloat32), a = b.add_input(DType::kFloat32);
+//   int c = b.add_input(DType::kFloat32);
+//   int m = b.add_op("Mul", {x, a});        // can_fuse("Mul", kFloat32, kFloat32) was true
+//   int s = b.add_op("AddV2", {m, c});
+//   FusedProgram p = b.build(b.add_op("Relu", {s}));
+//   p.to_attrs(&node.attrs);                // a node of type _FusedElementwise, inputs x, a, c
+//   FusedElementwiseKernel kernel(node, p); // or OpRegistry's factory for that node
+//
 // Values are numbered inputs first (0 .. num_inputs-1), then one per instruction in order
 // (instruction k is value num_inputs + k). Every instruction's operands are earlier values, the
 // last instruction is the output, and every input and instruction contributes to the output.
@@ -86,6 +97,8 @@ class FusedProgramBuilder {
   // operand dtypes cannot be fused.
   int add_op(const std::string& op_type, const std::vector<int>& operands,
              DType dst = DType::kInvalid);
+  // The dtype of a handle's value.
+  DType dtype(int handle) const { return entries_.at(handle).instr.dtype; }
   // The validated program whose output is `output`, which must be the last instruction added.
   // Throws ValueError when an input or instruction does not contribute to it (a node with a
   // consumer outside the group cannot be fused into it).

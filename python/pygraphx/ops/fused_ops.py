@@ -30,8 +30,8 @@ def _fused_elementwise(inputs: Sequence[Any], program: Sequence[Instruction],
     ``("Cast", operands, dtype)``.
 
     Raises:
-      ValueError: if the program is malformed (the shape function names the problem).
-      TypeError: if an instruction or input is not float32/float64.
+      ValueError: if the program is malformed, reads or makes a dtype other than float32 and
+        float64, or its shapes do not broadcast (the message names the instruction).
     """
     with ops.name_scope(name, "FusedElementwise", list(inputs)) as scope:
         xs = [ops.convert_to_tensor(x, name="x_%d" % i) for i, x in enumerate(inputs)]
