@@ -151,9 +151,8 @@ void FusedElementwiseKernel::compile() {
   const int num_inputs = program_.num_inputs();
   const int num_values = program_.num_values();
   num_slots_ = num_values;
-  shape_of_.resize(num_values);
   resolve_.resize(num_values);
-  for (int v = 0; v < num_values; ++v) shape_of_[v] = resolve_[v] = v;
+  for (int v = 0; v < num_values; ++v) resolve_[v] = v;
 
   // Steps in program order; producer[slot] is the step computing a slot.
   std::vector<Step> raw;
@@ -181,10 +180,7 @@ void FusedElementwiseKernel::compile() {
       const int n = static_cast<int>(in.operands.size());
       for (int j = 1; j < n; ++j) {
         int32_t result = v;
-        if (j < n - 1) {
-          result = num_slots_++;
-          shape_of_.push_back(v);
-        }
+        if (j < n - 1) result = num_slots_++;
         add_step(FusedOp::kAdd, t, t, acc, resolve_[in.operands[j]], result);
         acc = result;
       }

@@ -53,7 +53,6 @@ class FusedElementwiseKernel final : public OpKernel {
 
   FusedProgram program_;
   int num_slots_ = 0;              // program values, then AddN partial sums
-  std::vector<int32_t> shape_of_;  // slot -> program value with the slot's shape
   std::vector<int32_t> resolve_;   // program value -> slot computing it (aliases resolved)
   std::vector<Step> steps_;        // in evaluation order; the last computes the output
   int num_regs_ = 0;
