@@ -179,6 +179,15 @@ KernelFn unary_kernel(UnaryOp op) {
   throw_internal("unknown unary op");
 }
 
+F32UnaryLoop f32_unary_loop(UnaryOp op) {
+  switch (op) {
+    case UnaryOp::kExp: return best_f32_loop<ExpF>();
+    case UnaryOp::kTanh: return best_f32_loop<TanhF>();
+    case UnaryOp::kSigmoid: return best_f32_loop<SigmoidF>();
+    default: throw_invalid("no shared float32 loop for this unary op");
+  }
+}
+
 void cast_kernel(OpKernelContext& ctx) {
   const Tensor& x = ctx.input(0);
   const DType dst = ctx.attrs().get<DType>("DstT");

@@ -3,6 +3,8 @@
 // registrations in src/ops/math_ops.cc.
 #pragma once
 
+#include <cstdint>
+
 #include "pygraphx/kernel.h"
 
 namespace pgx {
@@ -24,6 +26,11 @@ enum class UnaryOp {
 KernelFn binary_kernel(BinaryOp op);
 // The kernel of a unary op on input 0.
 KernelFn unary_kernel(UnaryOp op);
+// The float32 loop (out[i] = f(in[i]), in may equal out) that the kernel of Exp, Tanh or
+// Sigmoid runs on this CPU: the AVX2+FMA variant when available. Fused kernels call it so that
+// their results match the unfused op's bit for bit. InvalidArgument for other ops.
+using F32UnaryLoop = void (*)(const float*, float*, int64_t);
+F32UnaryLoop f32_unary_loop(UnaryOp op);
 // Cast of input 0 to the DstT attribute's dtype.
 void cast_kernel(OpKernelContext& ctx);
 // Sum of N inputs of one shape and dtype.

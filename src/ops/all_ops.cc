@@ -18,6 +18,7 @@ void register_grad_ops();
 void register_nn_ops();
 void register_summary_ops();
 void register_training_ops();
+void register_fused_ops();
 
 void register_all_ops() {
   static std::once_flag once;
@@ -34,6 +35,7 @@ void register_all_ops() {
     register_nn_ops();
     register_summary_ops();
     register_training_ops();
+    register_fused_ops();
   });
 }
 

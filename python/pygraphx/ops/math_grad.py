@@ -22,7 +22,7 @@ from .gradient_util import broadcast_grads, const, const_value, shape_of
 
 
 for _t in ("Less", "LessEqual", "Greater", "GreaterEqual", "Equal", "NotEqual", "LogicalAnd",
-           "LogicalOr", "LogicalNot", "FloorDiv", "BroadcastGradientArgs"):
+           "LogicalOr", "LogicalNot", "FloorDiv", "BroadcastGradientArgs", "_FusedElementwise"):
     ops.NotDifferentiable(_t)
 
 
