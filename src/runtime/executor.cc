@@ -417,10 +417,18 @@ void Executor::execute(RunState& rs, int32_t index) {
       continue;
     }
     if (s < 0) continue;
+    // The last consumer (every other one has copied and counted down; acquire orders their
+    // copies first) takes the value without copying its shape. Otherwise copy first, then
+    // count down: the consumer that reaches zero releases the slot, so a kernel holding the
+    // last reference may write into the buffer; acq_rel orders every other consumer's copy
+    // before the release.
+    if (sc.uses[s].load(std::memory_order_acquire) == 1) {
+      inputs[k] = std::move(sc.slots[s]);
+      sc.slots[s] = Tensor();
+      sc.uses[s].store(0, std::memory_order_relaxed);
+      continue;
+    }
     inputs[k] = sc.slots[s];
-    // Copy first, then count down: the consumer that reaches zero releases the slot, so a
-    // kernel holding the last reference may write into the buffer. acq_rel orders every other
-    // consumer's copy before the release.
     if (sc.uses[s].fetch_sub(1, std::memory_order_acq_rel) == 1) sc.slots[s] = Tensor();
   }
   try {

@@ -199,12 +199,15 @@ def _dims_fit(dims: Optional[List[Optional[int]]], shape: Tuple[int, ...]) -> bo
 class _FetchPlan:
     """Flattened fetches: unique endpoints and targets, and how to rebuild the structure."""
 
-    __slots__ = ("endpoints", "targets", "rebuild", "tensors")
+    __slots__ = ("endpoints", "targets", "rebuild", "tensors", "plans")
 
     def __init__(self, graph: ops.Graph, fetches: Any):
         self.endpoints: List[Tuple[int, int]] = []
         self.tensors: List[ops.Tensor] = []
         self.targets: List[int] = []
+        # Compiled plans by fed endpoints: (graph mutation version, plan). Only fetch plans
+        # that the session caches live long enough for this to pay off.
+        self.plans: Dict[Tuple[Tuple[int, int], ...], Tuple[int, Any]] = {}
         index: Dict[Tuple[int, int], int] = {}
         target_set: set = set()
 
@@ -383,17 +386,20 @@ class BaseSession:
             raise RuntimeError("Attempted to use a closed Session.")
         fp = self._fetch_plan(fetches)
         feed_eps, feed_vals = self._feeds(feed_dict)
-        vals = self._execute(feed_eps, feed_vals, fp.endpoints, fp.targets)
-        return fp.rebuild(vals)
-
-    def _execute(self, feed_eps: list, feed_vals: list, fetch_eps: list, targets: list
-                 ) -> list:
         try:
-            plan = self._c.prepare(feed_eps, fetch_eps, targets)
-            return self._c.run(plan, feed_vals)
+            key = tuple(feed_eps)
+            version = self._graph._c.mutation_version
+            hit = fp.plans.get(key)
+            if hit is not None and hit[0] == version:
+                plan = hit[1]
+            else:
+                plan = self._c.prepare(feed_eps, fp.endpoints, fp.targets)
+                fp.plans[key] = (version, plan)
+            vals = self._c.run(plan, feed_vals)
         except errors.OpError as e:
             self._attach_op(e)
             raise
+        return fp.rebuild(vals)
 
     def _attach_op(self, e: errors.OpError) -> None:
         name = getattr(e, "_node_name", "")
