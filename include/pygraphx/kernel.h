@@ -16,15 +16,26 @@ class RunState;
 
 class OpKernelContext {
  public:
+  // `inputs` and `outputs` point at num_inputs and num_outputs tensors that outlive the
+  // context (the executor keeps them in its per-run scratch).
+  OpKernelContext(const Node& node, Tensor* inputs, int num_inputs, Tensor* outputs,
+                  int num_outputs, RunState& run)
+      : node_(node),
+        inputs_(inputs),
+        outputs_(outputs),
+        num_inputs_(num_inputs),
+        num_outputs_(num_outputs),
+        run_(run) {}
   OpKernelContext(const Node& node, std::vector<Tensor>& inputs, std::vector<Tensor>& outputs,
                   RunState& run)
-      : node_(node), inputs_(inputs), outputs_(outputs), run_(run) {}
+      : OpKernelContext(node, inputs.data(), static_cast<int>(inputs.size()), outputs.data(),
+                        static_cast<int>(outputs.size()), run) {}
 
   const Node& node() const { return node_; }
   const Attrs& attrs() const { return node_.attrs; }
-  int num_inputs() const { return static_cast<int>(inputs_.size()); }
+  int num_inputs() const { return num_inputs_; }
   const Tensor& input(int i) const { return inputs_[i]; }
-  int num_outputs() const { return static_cast<int>(outputs_.size()); }
+  int num_outputs() const { return num_outputs_; }
 
   void set_output(int i, Tensor t) { outputs_[i] = std::move(t); }
   // Allocates output i (uninitialised).
@@ -47,8 +58,10 @@ class OpKernelContext {
 
  private:
   const Node& node_;
-  std::vector<Tensor>& inputs_;
-  std::vector<Tensor>& outputs_;
+  Tensor* inputs_;
+  Tensor* outputs_;
+  int num_inputs_;
+  int num_outputs_;
   RunState& run_;
 };
 

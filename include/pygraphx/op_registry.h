@@ -45,14 +45,26 @@ struct OpDef {
   // Bit i set: input i is a reference to a variable (Assign's first input). The executor passes
   // the variable's identity, never reads its value for that edge.
   uint32_t ref_inputs = 0;
-  // Stateful ops (variables, random, assignment) are never folded or deduplicated.
+  // Stateful ops (variables, random, assignment) have effects or results beyond a function of
+  // their inputs.
   bool stateful = false;
   ShapeFn shape_fn;
   KernelFactory kernel;
   // Whether the op moves or produces string tensors (DType::kString). Graph::add_node refuses a
   // string input or output of any other op with a TypeError, so numeric kernels never see one.
   bool accepts_strings = false;
+  // A pure op computes its outputs deterministically from its inputs and attributes alone, with
+  // no effect on anything else: plan-time rewrites may evaluate it once for equal inputs
+  // (common-subexpression elimination) or ahead of time for constant inputs (constant folding).
+  // Off unless a registration opts in with pure(); never set together with `stateful`.
+  bool pure = false;
 };
+
+// `def` marked pure, for registrations: r.add(pure({"Add", 2, 2, ...})).
+inline OpDef pure(OpDef def) {
+  def.pure = true;
+  return def;
+}
 
 class OpRegistry {
  public:

@@ -9,6 +9,7 @@
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "pygraphx/executor.h"
@@ -23,7 +24,8 @@ class SessionState {
  public:
   bool get(int32_t var, Tensor* out) const;
   bool contains(int32_t var) const;
-  void commit(std::unordered_map<int32_t, Tensor>& writes);
+  // Stores each (variable, value) pair, moving the values out.
+  void commit(std::vector<std::pair<int32_t, Tensor>>& writes);
   void clear();
 
  private:
@@ -34,6 +36,7 @@ class SessionState {
 struct SessionOptions {
   int intra_op_threads = 0;  // 0: every core
   int inter_op_threads = 0;  // 0: every core
+  RewriteOptions rewrite;    // plan-time graph rewrites (all on by default)
 };
 
 class Session {
@@ -60,6 +63,7 @@ class Session {
   OpKernel* kernel_for(const Node& node);
 
   std::shared_ptr<Graph> graph_;
+  RewriteOptions rewrite_;
   SessionState state_;
   ThreadPool intra_;
   std::unique_ptr<ThreadPool> inter_;

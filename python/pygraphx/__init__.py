@@ -95,7 +95,9 @@ from .ops import nn_grad  # noqa: F401 - registers the nn family's gradient func
 from .client.session import (  # noqa: F401
     ConfigProto,
     GPUOptions,
+    GraphOptions,
     InteractiveSession,
+    OptimizerOptions,
     RunMetadata,
     RunOptions,
     Session,

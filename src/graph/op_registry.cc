@@ -30,6 +30,7 @@ OpRegistry& OpRegistry::global() {
 
 void OpRegistry::add(OpDef def) {
   if (defs_.count(def.type)) throw_internal("op registered twice: " + def.type);
+  if (def.pure && def.stateful) throw_internal("op registered both pure and stateful: " + def.type);
   std::string key = def.type;
   defs_[key] = std::make_unique<OpDef>(std::move(def));
 }

@@ -296,21 +296,21 @@ void squeeze_kernel(OpKernelContext& ctx) {
 
 void register_array_ops() {
   OpRegistry& r = OpRegistry::global();
-  r.add({"Fill", 2, 2, 0, false, fill_shape, fn_kernel(fill_kernel)});
-  r.add({"ZerosLike", 1, 1, 0, false, same_shape_fn, fn_kernel(constant_like_kernel<0>)});
-  r.add({"OnesLike", 1, 1, 0, false, same_shape_fn, fn_kernel(constant_like_kernel<1>)});
-  r.add({"Reshape", 2, 2, 0, false, reshape_shape, metadata_kernel<reshape_kernel>(),
-         /*accepts_strings=*/true});
-  r.add({"Shape", 1, 1, 0, false, shape_shape, metadata_kernel<shape_kernel>(),
-         /*accepts_strings=*/true});
-  r.add({"Size", 1, 1, 0, false, size_shape, metadata_kernel<size_kernel>(),
-         /*accepts_strings=*/true});
-  r.add({"Rank", 1, 1, 0, false, rank_shape, metadata_kernel<rank_kernel>(),
-         /*accepts_strings=*/true});
-  r.add({"ExpandDims", 2, 2, 0, false, expand_dims_shape,
-         metadata_kernel<expand_dims_kernel>(), /*accepts_strings=*/true});
-  r.add({"Squeeze", 1, 1, 0, false, squeeze_shape, metadata_kernel<squeeze_kernel>(),
-         /*accepts_strings=*/true});
+  r.add(pure({"Fill", 2, 2, 0, false, fill_shape, fn_kernel(fill_kernel)}));
+  r.add(pure({"ZerosLike", 1, 1, 0, false, same_shape_fn, fn_kernel(constant_like_kernel<0>)}));
+  r.add(pure({"OnesLike", 1, 1, 0, false, same_shape_fn, fn_kernel(constant_like_kernel<1>)}));
+  r.add(pure({"Reshape", 2, 2, 0, false, reshape_shape, metadata_kernel<reshape_kernel>(),
+              /*accepts_strings=*/true}));
+  r.add(pure({"Shape", 1, 1, 0, false, shape_shape, metadata_kernel<shape_kernel>(),
+              /*accepts_strings=*/true}));
+  r.add(pure({"Size", 1, 1, 0, false, size_shape, metadata_kernel<size_kernel>(),
+              /*accepts_strings=*/true}));
+  r.add(pure({"Rank", 1, 1, 0, false, rank_shape, metadata_kernel<rank_kernel>(),
+              /*accepts_strings=*/true}));
+  r.add(pure({"ExpandDims", 2, 2, 0, false, expand_dims_shape,
+              metadata_kernel<expand_dims_kernel>(), /*accepts_strings=*/true}));
+  r.add(pure({"Squeeze", 1, 1, 0, false, squeeze_shape, metadata_kernel<squeeze_kernel>(),
+              /*accepts_strings=*/true}));
   register_concat_ops();
   register_array_slice_ops();
 }

@@ -317,11 +317,12 @@ void gather_kernel(OpKernelContext& ctx) {
 
 void register_array_slice_ops() {
   OpRegistry& r = OpRegistry::global();
-  r.add({"Transpose", 2, 2, 0, false, transpose_shape, kernel_class<TransposeKernel>()});
-  r.add({"Slice", 3, 3, 0, false, slice_shape, fn_kernel(slice_kernel)});
-  r.add({"StridedSlice", 4, 4, 0, false, strided_slice_shape, fn_kernel(strided_slice_kernel)});
-  r.add({"Tile", 2, 2, 0, false, tile_shape, fn_kernel(tile_kernel)});
-  r.add({"GatherV2", 3, 3, 0, false, gather_shape, fn_kernel(gather_kernel)});
+  r.add(pure({"Transpose", 2, 2, 0, false, transpose_shape, kernel_class<TransposeKernel>()}));
+  r.add(pure({"Slice", 3, 3, 0, false, slice_shape, fn_kernel(slice_kernel)}));
+  r.add(pure({"StridedSlice", 4, 4, 0, false, strided_slice_shape,
+              fn_kernel(strided_slice_kernel)}));
+  r.add(pure({"Tile", 2, 2, 0, false, tile_shape, fn_kernel(tile_kernel)}));
+  r.add(pure({"GatherV2", 3, 3, 0, false, gather_shape, fn_kernel(gather_kernel)}));
 }
 
 }  // namespace pgx

@@ -56,16 +56,16 @@ void no_op_kernel(OpKernelContext&) {}
 
 void register_basic_ops() {
   OpRegistry& r = OpRegistry::global();
-  r.add({"Const", 0, 0, 0, false, const_shape, kernel_class<ConstKernel>(),
-         /*accepts_strings=*/true});
+  r.add(pure({"Const", 0, 0, 0, false, const_shape, kernel_class<ConstKernel>(),
+              /*accepts_strings=*/true}));
   r.add({"Placeholder", 0, 0, 0, false, placeholder_shape, fn_kernel(placeholder_kernel),
          /*accepts_strings=*/true});
   r.add({"PlaceholderWithDefault", 1, 1, 0, false, placeholder_with_default_shape,
          fn_kernel(identity_kernel), /*accepts_strings=*/true});
-  r.add({"Identity", 1, 1, 0, false, identity_shape, fn_kernel(identity_kernel),
-         /*accepts_strings=*/true});
-  r.add({"StopGradient", 1, 1, 0, false, identity_shape, fn_kernel(identity_kernel),
-         /*accepts_strings=*/true});
+  r.add(pure({"Identity", 1, 1, 0, false, identity_shape, fn_kernel(identity_kernel),
+              /*accepts_strings=*/true}));
+  r.add(pure({"StopGradient", 1, 1, 0, false, identity_shape, fn_kernel(identity_kernel),
+              /*accepts_strings=*/true}));
   r.add({"NoOp", 0, 0, 0, false, no_op_shape, fn_kernel(no_op_kernel)});
 }
 

@@ -250,12 +250,12 @@ void unpack_kernel(OpKernelContext& ctx) {
 
 void register_concat_ops() {
   OpRegistry& r = OpRegistry::global();
-  r.add({"ConcatV2", 2, -1, 0, false, concat_shape, fn_kernel(concat_kernel),
-         /*accepts_strings=*/true});
-  r.add({"Pack", 1, -1, 0, false, pack_shape, fn_kernel(pack_kernel),
-         /*accepts_strings=*/true});
-  r.add({"Unpack", 1, 1, 0, false, unpack_shape, fn_kernel(unpack_kernel),
-         /*accepts_strings=*/true});
+  r.add(pure({"ConcatV2", 2, -1, 0, false, concat_shape, fn_kernel(concat_kernel),
+              /*accepts_strings=*/true}));
+  r.add(pure({"Pack", 1, -1, 0, false, pack_shape, fn_kernel(pack_kernel),
+              /*accepts_strings=*/true}));
+  r.add(pure({"Unpack", 1, 1, 0, false, unpack_shape, fn_kernel(unpack_kernel),
+              /*accepts_strings=*/true}));
 }
 
 }  // namespace pgx

@@ -96,22 +96,22 @@ void strided_slice_grad_shape(InferenceContext& ic) {
 
 void register_grad_ops() {
   OpRegistry& r = OpRegistry::global();
-  r.add({"ReluGrad", 2, 2, 0, false, activation_grad_shape("gradients", "features", true),
-         fn_kernel(activation_grad::relu_grad_kernel)});
-  r.add({"SigmoidGrad", 2, 2, 0, false, activation_grad_shape("y", "dy", false),
-         fn_kernel(activation_grad::sigmoid_grad_kernel)});
-  r.add({"TanhGrad", 2, 2, 0, false, activation_grad_shape("y", "dy", false),
-         fn_kernel(activation_grad::tanh_grad_kernel)});
-  r.add({"SqrtGrad", 2, 2, 0, false, activation_grad_shape("y", "dy", false),
-         fn_kernel(activation_grad::sqrt_grad_kernel)});
-  r.add({"ReciprocalGrad", 2, 2, 0, false, activation_grad_shape("y", "dy", false),
-         fn_kernel(activation_grad::reciprocal_grad_kernel)});
-  r.add({"BroadcastGradientArgs", 2, 2, 0, false, broadcast_gradient_args_shape,
-         metadata_kernel<broadcast_gradient_args_kernel>()});
-  r.add({"UnsortedSegmentSum", 3, 3, 0, false, unsorted_segment_sum_shape,
-         fn_kernel(unsorted_segment_sum_kernel)});
-  r.add({"StridedSliceGrad", 5, 5, 0, false, strided_slice_grad_shape,
-         fn_kernel(strided_slice_grad_kernel)});
+  r.add(pure({"ReluGrad", 2, 2, 0, false, activation_grad_shape("gradients", "features", true),
+              fn_kernel(activation_grad::relu_grad_kernel)}));
+  r.add(pure({"SigmoidGrad", 2, 2, 0, false, activation_grad_shape("y", "dy", false),
+              fn_kernel(activation_grad::sigmoid_grad_kernel)}));
+  r.add(pure({"TanhGrad", 2, 2, 0, false, activation_grad_shape("y", "dy", false),
+              fn_kernel(activation_grad::tanh_grad_kernel)}));
+  r.add(pure({"SqrtGrad", 2, 2, 0, false, activation_grad_shape("y", "dy", false),
+              fn_kernel(activation_grad::sqrt_grad_kernel)}));
+  r.add(pure({"ReciprocalGrad", 2, 2, 0, false, activation_grad_shape("y", "dy", false),
+              fn_kernel(activation_grad::reciprocal_grad_kernel)}));
+  r.add(pure({"BroadcastGradientArgs", 2, 2, 0, false, broadcast_gradient_args_shape,
+              metadata_kernel<broadcast_gradient_args_kernel>()}));
+  r.add(pure({"UnsortedSegmentSum", 3, 3, 0, false, unsorted_segment_sum_shape,
+              fn_kernel(unsorted_segment_sum_kernel)}));
+  r.add(pure({"StridedSliceGrad", 5, 5, 0, false, strided_slice_grad_shape,
+              fn_kernel(strided_slice_grad_kernel)}));
 }
 
 }  // namespace pgx

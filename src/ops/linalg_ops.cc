@@ -261,11 +261,11 @@ void matrix_inverse_kernel(OpKernelContext& ctx) {
 
 void register_linalg_ops() {
   OpRegistry& r = OpRegistry::global();
-  r.add({"MatMul", 2, 2, 0, false, matmul_shape, kernel_class<MatMulKernel>()});
-  r.add({"BatchMatMulV2", 2, 2, 0, false, batch_matmul_shape,
-         kernel_class<BatchMatMulKernel>()});
-  r.add({"MatrixInverse", 1, 1, 0, false, matrix_inverse_shape,
-         fn_kernel(matrix_inverse_kernel)});
+  r.add(pure({"MatMul", 2, 2, 0, false, matmul_shape, kernel_class<MatMulKernel>()}));
+  r.add(pure({"BatchMatMulV2", 2, 2, 0, false, batch_matmul_shape,
+              kernel_class<BatchMatMulKernel>()}));
+  r.add(pure({"MatrixInverse", 1, 1, 0, false, matrix_inverse_shape,
+              fn_kernel(matrix_inverse_kernel)}));
 }
 
 }  // namespace pgx

@@ -93,14 +93,14 @@ void add_n_shape(InferenceContext& ic) {
 }
 
 void add_binary(OpRegistry& r, const char* type, BinaryOp op, unsigned allow, bool bool_out) {
-  r.add({type, 2, 2, 0, false, binary_shape(allow, bool_out),
-         fn_kernel(elementwise::binary_kernel(op))});
+  r.add(pure({type, 2, 2, 0, false, binary_shape(allow, bool_out),
+              fn_kernel(elementwise::binary_kernel(op))}));
 }
 
 void add_unary(OpRegistry& r, const char* type, UnaryOp op, unsigned allow,
                const char* param = "x") {
-  r.add({type, 1, 1, 0, false, unary_shape(allow, param),
-         fn_kernel(elementwise::unary_kernel(op))});
+  r.add(pure({type, 1, 1, 0, false, unary_shape(allow, param),
+              fn_kernel(elementwise::unary_kernel(op))}));
 }
 
 }  // namespace
@@ -139,8 +139,8 @@ void register_math_ops() {
   add_unary(r, "Reciprocal", UnaryOp::kReciprocal, kFloat);
   add_unary(r, "LogicalNot", UnaryOp::kLogicalNot, kBool);
 
-  r.add({"Cast", 1, 1, 0, false, cast_shape, fn_kernel(elementwise::cast_kernel)});
-  r.add({"AddN", 1, -1, 0, false, add_n_shape, fn_kernel(elementwise::add_n_kernel)});
+  r.add(pure({"Cast", 1, 1, 0, false, cast_shape, fn_kernel(elementwise::cast_kernel)}));
+  r.add(pure({"AddN", 1, -1, 0, false, add_n_shape, fn_kernel(elementwise::add_n_kernel)}));
 }
 
 }  // namespace pgx

@@ -186,30 +186,30 @@ ShapeFn broadcast_binary_shape(unsigned allow) {
 
 void add_unary(OpRegistry& r, const char* type, Activation op, unsigned allow,
                const char* param) {
-  r.add({type, 1, 1, 0, false, unary_shape(allow, param),
-         fn_kernel(nn::activation_kernel(op))});
+  r.add(pure({type, 1, 1, 0, false, unary_shape(allow, param),
+              fn_kernel(nn::activation_kernel(op))}));
 }
 
 void add_grad(OpRegistry& r, const char* type, ActivationGrad op, unsigned allow,
               const char* second) {
-  r.add({type, 2, 2, 0, false, grad_shape(allow, second),
-         fn_kernel(nn::activation_grad_kernel(op))});
+  r.add(pure({type, 2, 2, 0, false, grad_shape(allow, second),
+              fn_kernel(nn::activation_grad_kernel(op))}));
 }
 
 }  // namespace
 
 void register_nn_ops() {
   OpRegistry& r = OpRegistry::global();
-  r.add({"Softmax", 1, 1, 0, false, softmax_shape, fn_kernel(nn::softmax_kernel)});
-  r.add({"LogSoftmax", 1, 1, 0, false, softmax_shape, fn_kernel(nn::log_softmax_kernel)});
-  r.add({"SoftmaxCrossEntropyWithLogits", 2, 2, 0, false, xent_shape,
-         fn_kernel(nn::softmax_xent_kernel)});
-  r.add({"SparseSoftmaxCrossEntropyWithLogits", 2, 2, 0, false, sparse_xent_shape,
-         fn_kernel(nn::sparse_softmax_xent_kernel)});
-  r.add({"L2Loss", 1, 1, 0, false, l2_loss_shape, fn_kernel(nn::l2_loss_kernel)});
-  r.add({"BiasAdd", 2, 2, 0, false, bias_add_shape, fn_kernel(nn::bias_add_kernel)});
-  r.add({"BiasAddGrad", 1, 1, 0, false, bias_add_grad_shape,
-         fn_kernel(nn::bias_add_grad_kernel)});
+  r.add(pure({"Softmax", 1, 1, 0, false, softmax_shape, fn_kernel(nn::softmax_kernel)}));
+  r.add(pure({"LogSoftmax", 1, 1, 0, false, softmax_shape, fn_kernel(nn::log_softmax_kernel)}));
+  r.add(pure({"SoftmaxCrossEntropyWithLogits", 2, 2, 0, false, xent_shape,
+              fn_kernel(nn::softmax_xent_kernel)}));
+  r.add(pure({"SparseSoftmaxCrossEntropyWithLogits", 2, 2, 0, false, sparse_xent_shape,
+              fn_kernel(nn::sparse_softmax_xent_kernel)}));
+  r.add(pure({"L2Loss", 1, 1, 0, false, l2_loss_shape, fn_kernel(nn::l2_loss_kernel)}));
+  r.add(pure({"BiasAdd", 2, 2, 0, false, bias_add_shape, fn_kernel(nn::bias_add_kernel)}));
+  r.add(pure({"BiasAddGrad", 1, 1, 0, false, bias_add_grad_shape,
+              fn_kernel(nn::bias_add_grad_kernel)}));
 
   add_unary(r, "Elu", Activation::kElu, kFloat, "features");
   add_unary(r, "Softplus", Activation::kSoftplus, kFloat, "features");
@@ -222,10 +222,10 @@ void register_nn_ops() {
   add_grad(r, "Relu6Grad", ActivationGrad::kRelu6Grad, kNumeric, "features");
   add_grad(r, "LeakyReluGrad", ActivationGrad::kLeakyReluGrad, kFloat, "features");
 
-  r.add({"SquaredDifference", 2, 2, 0, false, broadcast_binary_shape(kNumeric),
-         fn_kernel(nn::nn_binary_kernel(NnBinary::kSquaredDifference))});
-  r.add({"DivNoNan", 2, 2, 0, false, broadcast_binary_shape(kFloat),
-         fn_kernel(nn::nn_binary_kernel(NnBinary::kDivNoNan))});
+  r.add(pure({"SquaredDifference", 2, 2, 0, false, broadcast_binary_shape(kNumeric),
+              fn_kernel(nn::nn_binary_kernel(NnBinary::kSquaredDifference))}));
+  r.add(pure({"DivNoNan", 2, 2, 0, false, broadcast_binary_shape(kFloat),
+              fn_kernel(nn::nn_binary_kernel(NnBinary::kDivNoNan))}));
 
   register_selection_ops();
 }

@@ -161,17 +161,22 @@ void arg_kernel(OpKernelContext& ctx) {
 
 void register_reduction_ops() {
   OpRegistry& r = OpRegistry::global();
-  r.add({"Sum", 2, 2, 0, false, reduction_shape, fn_kernel(reduction_kernel<ReduceKind::kSum>)});
-  r.add({"Mean", 2, 2, 0, false, reduction_shape,
-         fn_kernel(reduction_kernel<ReduceKind::kMean>)});
-  r.add({"Prod", 2, 2, 0, false, reduction_shape,
-         fn_kernel(reduction_kernel<ReduceKind::kProd>)});
-  r.add({"Max", 2, 2, 0, false, reduction_shape, fn_kernel(reduction_kernel<ReduceKind::kMax>)});
-  r.add({"Min", 2, 2, 0, false, reduction_shape, fn_kernel(reduction_kernel<ReduceKind::kMin>)});
-  r.add({"All", 2, 2, 0, false, reduction_shape, fn_kernel(reduction_kernel<ReduceKind::kAll>)});
-  r.add({"Any", 2, 2, 0, false, reduction_shape, fn_kernel(reduction_kernel<ReduceKind::kAny>)});
-  r.add({"ArgMax", 2, 2, 0, false, arg_shape, fn_kernel(arg_kernel<true>)});
-  r.add({"ArgMin", 2, 2, 0, false, arg_shape, fn_kernel(arg_kernel<false>)});
+  r.add(pure({"Sum", 2, 2, 0, false, reduction_shape,
+              fn_kernel(reduction_kernel<ReduceKind::kSum>)}));
+  r.add(pure({"Mean", 2, 2, 0, false, reduction_shape,
+              fn_kernel(reduction_kernel<ReduceKind::kMean>)}));
+  r.add(pure({"Prod", 2, 2, 0, false, reduction_shape,
+              fn_kernel(reduction_kernel<ReduceKind::kProd>)}));
+  r.add(pure({"Max", 2, 2, 0, false, reduction_shape,
+              fn_kernel(reduction_kernel<ReduceKind::kMax>)}));
+  r.add(pure({"Min", 2, 2, 0, false, reduction_shape,
+              fn_kernel(reduction_kernel<ReduceKind::kMin>)}));
+  r.add(pure({"All", 2, 2, 0, false, reduction_shape,
+              fn_kernel(reduction_kernel<ReduceKind::kAll>)}));
+  r.add(pure({"Any", 2, 2, 0, false, reduction_shape,
+              fn_kernel(reduction_kernel<ReduceKind::kAny>)}));
+  r.add(pure({"ArgMax", 2, 2, 0, false, arg_shape, fn_kernel(arg_kernel<true>)}));
+  r.add(pure({"ArgMin", 2, 2, 0, false, arg_shape, fn_kernel(arg_kernel<false>)}));
 }
 
 }  // namespace pgx

@@ -107,10 +107,10 @@ void one_hot_shape(InferenceContext& ic) {
 
 void register_selection_ops() {
   OpRegistry& r = OpRegistry::global();
-  r.add({"Select", 3, 3, 0, false, select_shape, fn_kernel(nn::select_kernel)});
-  r.add({"SelectV2", 3, 3, 0, false, select_v2_shape, fn_kernel(nn::select_v2_kernel)});
-  r.add({"Where", 1, 1, 0, false, where_shape, fn_kernel(nn::where_kernel)});
-  r.add({"OneHot", 4, 4, 0, false, one_hot_shape, fn_kernel(nn::one_hot_kernel)});
+  r.add(pure({"Select", 3, 3, 0, false, select_shape, fn_kernel(nn::select_kernel)}));
+  r.add(pure({"SelectV2", 3, 3, 0, false, select_v2_shape, fn_kernel(nn::select_v2_kernel)}));
+  r.add(pure({"Where", 1, 1, 0, false, where_shape, fn_kernel(nn::where_kernel)}));
+  r.add(pure({"OneHot", 4, 4, 0, false, one_hot_shape, fn_kernel(nn::one_hot_kernel)}));
 }
 
 }  // namespace pgx

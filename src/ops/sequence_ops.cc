@@ -98,8 +98,7 @@ void range_kernel(OpKernelContext& ctx) {
 }  // namespace
 
 void register_sequence_ops() {
-  OpRegistry::global().add(
-      {"Range", 3, 3, 0, false, range_shape, fn_kernel(range_kernel)});
+  OpRegistry::global().add(pure({"Range", 3, 3, 0, false, range_shape, fn_kernel(range_kernel)}));
 }
 
 }  // namespace pgx

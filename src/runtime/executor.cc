@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <deque>
-#include <map>
 #include <new>
 
 #include "pygraphx/op_registry.h"
@@ -24,32 +23,77 @@ std::string endpoint_name(const Graph& g, Endpoint e) {
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
+// Plan and its run scratch
+
+Plan::Plan() = default;
+Plan::~Plan() { delete spare_.load(std::memory_order_acquire); }
+
+std::unique_ptr<RunScratch> Plan::take_scratch() const {
+  RunScratch* s = spare_.exchange(nullptr, std::memory_order_acquire);
+  if (s) return std::unique_ptr<RunScratch>(s);
+  return std::make_unique<RunScratch>(*this);
+}
+
+void Plan::give_back_scratch(std::unique_ptr<RunScratch> scratch) const {
+  RunScratch* expected = nullptr;
+  if (spare_.compare_exchange_strong(expected, scratch.get(), std::memory_order_release))
+    scratch.release();  // kept for the next run; otherwise another run's spare is kept
+}
+
+RunScratch::RunScratch(const Plan& plan)
+    : slots(plan.num_slots),
+      pending(new std::atomic<int32_t>[plan.nodes.size()]),
+      uses(new std::atomic<int32_t>[plan.num_slots]),
+      args(plan.num_args),
+      write_index(plan.variables.size(), -1) {
+  writes.reserve(plan.variables.size());
+}
+
+void RunScratch::clear() {
+  for (Tensor& t : slots) t = Tensor();
+  for (Tensor& t : args) t = Tensor();
+  for (auto& w : writes) w.second = Tensor();
+  writes.clear();
+  std::fill(write_index.begin(), write_index.end(), -1);
+  local.clear();
+  ready.clear();
+}
+
+// ---------------------------------------------------------------------------------------------
 // RunState
 
-RunState::RunState(const Plan& plan, SessionState& state, ThreadPool& intra, ThreadPool* inter)
-    : plan_(plan), state_(state), intra_(intra), inter_(inter), slots_(plan.num_slots) {
+RunState::RunState(const Plan& plan, RunScratch& scratch, SessionState& state, ThreadPool& intra,
+                   ThreadPool* inter)
+    : plan_(plan), state_(state), intra_(intra), inter_(inter), s_(scratch) {
   const size_t n = plan.nodes.size();
-  pending_.reset(new std::atomic<int32_t>[n]);
   for (size_t i = 0; i < n; ++i)
-    pending_[i].store(plan.nodes[i].num_predecessors, std::memory_order_relaxed);
-  uses_.reset(new std::atomic<int32_t>[plan.num_slots]);
+    s_.pending[i].store(plan.nodes[i].num_predecessors, std::memory_order_relaxed);
   for (int32_t s = 0; s < plan.num_slots; ++s)
-    uses_[s].store(plan.slot_uses[s], std::memory_order_relaxed);
+    s_.uses[s].store(plan.slot_uses[s], std::memory_order_relaxed);
+}
+
+size_t RunState::variable_index(int32_t var) const {
+  auto it = std::lower_bound(plan_.variables.begin(), plan_.variables.end(), var);
+  if (it == plan_.variables.end() || *it != var)
+    throw_internal("variable " + plan_.graph->node(var).name + " is not part of the plan");
+  return static_cast<size_t>(it - plan_.variables.begin());
 }
 
 bool RunState::variable_initialized(int32_t var) const {
+  const size_t v = variable_index(var);
   {
     std::lock_guard<std::mutex> lock(var_mu_);
-    if (var_writes_.count(var)) return true;
+    if (s_.write_index[v] >= 0) return true;
   }
   return state_.contains(var);
 }
 
 Tensor RunState::read_variable(int32_t var) const {
+  const size_t v = variable_index(var);
   {
     std::lock_guard<std::mutex> lock(var_mu_);
-    auto it = var_writes_.find(var);
-    if (it != var_writes_.end()) return it->second;
+    const int32_t w = s_.write_index[v];
+    if (w >= 0) return s_.writes[w].second;
   }
   Tensor t;
   if (!state_.get(var, &t))
@@ -59,8 +103,15 @@ Tensor RunState::read_variable(int32_t var) const {
 }
 
 void RunState::write_variable(int32_t var, Tensor value) {
+  const size_t v = variable_index(var);
   std::lock_guard<std::mutex> lock(var_mu_);
-  var_writes_[var] = std::move(value);
+  int32_t& w = s_.write_index[v];
+  if (w >= 0) {
+    s_.writes[w].second = std::move(value);
+    return;
+  }
+  w = static_cast<int32_t>(s_.writes.size());
+  s_.writes.emplace_back(var, std::move(value));
 }
 
 Tensor& OpKernelContext::allocate_output(int i, DType dtype, Dims shape) {
@@ -89,10 +140,203 @@ void OpKernelContext::write_variable(int32_t var, Tensor value) {
 // ---------------------------------------------------------------------------------------------
 // Compilation
 
+namespace {
+
+// The needed graph nodes as a RewriteGraph in a topological order (Kahn, lowest id first:
+// creation order is topological except for late control edges).
+RewriteGraph describe(const Graph& graph, const std::vector<char>& needed,
+                      const std::unordered_map<int64_t, int32_t>& fed,
+                      const std::vector<Endpoint>& fetches,
+                      const std::vector<int32_t>& targets) {
+  auto is_ref = [](const Node& n, size_t k) { return (n.def->ref_inputs & (1u << k)) != 0; };
+  std::vector<int32_t> ids;
+  for (int32_t id = 0; id < graph.num_nodes(); ++id)
+    if (needed[id]) ids.push_back(id);
+  std::unordered_map<int32_t, int32_t> indegree;
+  std::unordered_map<int32_t, std::vector<int32_t>> succ_ids;
+  for (int32_t id : ids) {
+    const Node& n = graph.node(id);
+    std::vector<int32_t> preds;
+    for (size_t k = 0; k < n.inputs.size(); ++k) {
+      if (is_ref(n, k) || fed.count(key_of(n.inputs[k]))) continue;
+      preds.push_back(n.inputs[k].node);
+    }
+    for (int32_t c : n.control_inputs) preds.push_back(c);
+    std::sort(preds.begin(), preds.end());
+    preds.erase(std::unique(preds.begin(), preds.end()), preds.end());
+    indegree[id] = static_cast<int32_t>(preds.size());
+    for (int32_t p : preds) succ_ids[p].push_back(id);
+  }
+  std::vector<int32_t> order;
+  std::vector<int32_t> ready;
+  for (int32_t id : ids)
+    if (indegree[id] == 0) ready.push_back(id);
+  std::make_heap(ready.begin(), ready.end(), std::greater<int32_t>());
+  while (!ready.empty()) {
+    std::pop_heap(ready.begin(), ready.end(), std::greater<int32_t>());
+    const int32_t id = ready.back();
+    ready.pop_back();
+    order.push_back(id);
+    for (int32_t s : succ_ids[id]) {
+      if (--indegree[s] == 0) {
+        ready.push_back(s);
+        std::push_heap(ready.begin(), ready.end(), std::greater<int32_t>());
+      }
+    }
+  }
+  if (order.size() != ids.size())
+    throw OpError(Code::kInvalidArgument, "the graph has a cycle among control dependencies");
+
+  RewriteGraph g(graph);
+  std::unordered_map<int32_t, int32_t> index_of;
+  for (size_t i = 0; i < order.size(); ++i) index_of[order[i]] = static_cast<int32_t>(i);
+  // A graph endpoint as seen by a consumer: the feed, a variable read, or a node output.
+  auto input_of = [&](Endpoint e) {
+    RewriteInput in;
+    auto f = fed.find(key_of(e));
+    if (f != fed.end()) {
+      in.kind = RewriteInput::Kind::kFeed;
+      in.source = f->second;
+      return in;
+    }
+    in.kind = graph.node(e.node).type() == "VariableV2" ? RewriteInput::Kind::kVariable
+                                                        : RewriteInput::Kind::kOutput;
+    in.source = index_of.at(e.node);
+    in.index = e.index;
+    return in;
+  };
+  g.nodes.resize(order.size());
+  for (size_t i = 0; i < order.size(); ++i) {
+    const Node& n = graph.node(order[i]);
+    RewriteNode& rn = g.nodes[i];
+    rn.node = &n;
+    for (size_t k = 0; k < n.inputs.size(); ++k) {
+      if (is_ref(n, k)) {
+        rn.inputs.push_back({RewriteInput::Kind::kRef, -1, 0});
+        continue;
+      }
+      rn.inputs.push_back(input_of(n.inputs[k]));
+    }
+    for (int32_t c : n.control_inputs) rn.controls.push_back(index_of.at(c));
+    std::sort(rn.controls.begin(), rn.controls.end());
+    for (int j = 0; j < n.num_outputs() && !rn.fed_output; ++j)
+      rn.fed_output = fed.count(key_of({n.id, j})) != 0;
+  }
+  for (const Endpoint& e : fetches) g.fetches.push_back(input_of(e));
+  for (int32_t t : targets) g.targets.push_back(index_of.at(t));
+  return g;
+}
+
+// The plan running the live nodes of `g`.
+void lower(RewriteGraph& g, const std::vector<Endpoint>& feeds,
+           const std::function<OpKernel*(const Node&)>& kernel_for, Plan& plan) {
+  const Graph& graph = g.graph();
+  std::vector<int32_t> plan_index(g.nodes.size(), -1);
+  int32_t count = 0;
+  for (size_t i = 0; i < g.nodes.size(); ++i)
+    if (!g.nodes[i].removed) plan_index[i] = count++;
+
+  // Slots: outputs of each plan node, then one per feed.
+  int32_t slot = 0;
+  int32_t arg = 0;
+  plan.nodes.resize(count);
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    if (plan_index[i] < 0) continue;
+    PlanNode& pn = plan.nodes[plan_index[i]];
+    const Node& n = *g.nodes[i].node;
+    pn.node = &n;
+    pn.out_slot = slot;
+    slot += n.num_outputs();
+    pn.arg_offset = arg;
+    arg += static_cast<int32_t>(n.inputs.size()) + n.num_outputs();
+  }
+  for (const Endpoint& e : feeds) {
+    const Node& n = graph.node(e.node);
+    plan.feed_slots.push_back(slot++);
+    plan.feed_shapes.push_back(n.out_shapes[e.index]);
+    plan.feed_dtypes.push_back(n.out_dtypes[e.index]);
+    plan.feed_names.push_back(endpoint_name(graph, e));
+  }
+  plan.num_slots = slot;
+  plan.num_args = arg;
+  plan.slot_uses.assign(slot, 0);
+  auto slot_of = [&](const RewriteInput& in) -> int32_t {
+    if (in.kind == RewriteInput::Kind::kFeed) return plan.feed_slots[in.source];
+    return plan.nodes[plan_index[in.source]].out_slot + in.index;
+  };
+
+  std::vector<int32_t> variables;
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    if (plan_index[i] < 0) continue;
+    const RewriteNode& rn = g.nodes[i];
+    PlanNode& pn = plan.nodes[plan_index[i]];
+    const Node& n = *rn.node;
+    pn.is_variable = n.type() == "VariableV2";
+    if (pn.is_variable) variables.push_back(n.id);
+    std::vector<int32_t> preds(rn.controls.begin(), rn.controls.end());
+    for (size_t k = 0; k < rn.inputs.size(); ++k) {
+      const RewriteInput& in = rn.inputs[k];
+      switch (in.kind) {
+        case RewriteInput::Kind::kRef:
+          pn.in_slots.push_back(-1);
+          pn.in_vars.push_back(-1);
+          variables.push_back(n.inputs[k].node);
+          break;
+        case RewriteInput::Kind::kVariable:
+          pn.in_slots.push_back(-1);
+          pn.in_vars.push_back(g.nodes[in.source].node->id);
+          preds.push_back(in.source);
+          break;
+        case RewriteInput::Kind::kFeed:
+        case RewriteInput::Kind::kOutput: {
+          const int32_t s = slot_of(in);
+          pn.in_slots.push_back(s);
+          pn.in_vars.push_back(-1);
+          ++plan.slot_uses[s];
+          if (in.kind == RewriteInput::Kind::kOutput) preds.push_back(in.source);
+          break;
+        }
+      }
+    }
+    std::sort(preds.begin(), preds.end());
+    preds.erase(std::unique(preds.begin(), preds.end()), preds.end());
+    for (int32_t p : preds) {
+      if (plan_index[p] < 0) throw_internal("a rewrite left " + n.name + " reading a removed node");
+      plan.nodes[plan_index[p]].successors.push_back(plan_index[i]);
+    }
+    pn.kernel = rn.kernel ? rn.kernel : kernel_for(n);
+  }
+  for (PlanNode& pn : plan.nodes) {
+    std::sort(pn.successors.begin(), pn.successors.end());
+    for (int32_t s : pn.successors) ++plan.nodes[s].num_predecessors;
+  }
+  for (size_t i = 0; i < plan.nodes.size(); ++i)
+    if (plan.nodes[i].num_predecessors == 0) plan.roots.push_back(static_cast<int32_t>(i));
+  for (const RewriteInput& f : g.fetches) {
+    const int32_t s = slot_of(f);
+    plan.fetch_slots.push_back(s);
+    ++plan.slot_uses[s];  // fetched values are never released nor forwarded
+    const bool var = f.kind == RewriteInput::Kind::kVariable;
+    plan.fetch_vars.push_back(var ? g.nodes[f.source].node->id : -1);
+  }
+  for (int32_t s : plan.feed_slots) ++plan.slot_uses[s];
+  std::sort(variables.begin(), variables.end());
+  variables.erase(std::unique(variables.begin(), variables.end()), variables.end());
+  plan.variables = std::move(variables);
+  // Parallelism is possible when some node has two successors or there are two roots.
+  plan.has_parallelism = plan.roots.size() > 1;
+  for (const PlanNode& pn : plan.nodes)
+    if (pn.successors.size() > 1) plan.has_parallelism = true;
+  plan.owned = g.take_owned();
+}
+
+}  // namespace
+
 std::shared_ptr<Plan> Executor::compile(const Graph& graph, const std::vector<Endpoint>& feeds,
                                         const std::vector<Endpoint>& fetches,
                                         const std::vector<int32_t>& targets,
-                                        const std::function<OpKernel*(const Node&)>& kernel_for) {
+                                        const std::function<OpKernel*(const Node&)>& kernel_for,
+                                        const RewriteOptions& rewrite, ThreadPool& intra) {
   auto plan = std::make_shared<Plan>();
   plan->graph = &graph;
   std::unordered_map<int64_t, int32_t> fed;  // endpoint -> feed index
@@ -143,115 +387,9 @@ std::shared_ptr<Plan> Executor::compile(const Graph& graph, const std::vector<En
                     n.name);
   }
 
-  // Order (Kahn, lowest id first: creation order is topological except for late control edges).
-  std::unordered_map<int32_t, int32_t> index_of;
-  std::vector<int32_t> ids;
-  for (int32_t id = 0; id < graph.num_nodes(); ++id)
-    if (needed[id]) ids.push_back(id);
-  std::unordered_map<int32_t, int32_t> indegree;
-  std::map<int32_t, std::vector<int32_t>> succ_ids;
-  for (int32_t id : ids) {
-    const Node& n = graph.node(id);
-    std::vector<int32_t> preds;
-    for (size_t k = 0; k < n.inputs.size(); ++k) {
-      if (n.def->ref_inputs & (1u << k)) continue;
-      if (fed.count(key_of(n.inputs[k]))) continue;
-      preds.push_back(n.inputs[k].node);
-    }
-    for (int32_t c : n.control_inputs) preds.push_back(c);
-    std::sort(preds.begin(), preds.end());
-    preds.erase(std::unique(preds.begin(), preds.end()), preds.end());
-    indegree[id] = static_cast<int32_t>(preds.size());
-    for (int32_t p : preds) succ_ids[p].push_back(id);
-  }
-  std::vector<int32_t> order;
-  {
-    std::vector<int32_t> ready;
-    for (int32_t id : ids)
-      if (indegree[id] == 0) ready.push_back(id);
-    std::make_heap(ready.begin(), ready.end(), std::greater<int32_t>());
-    while (!ready.empty()) {
-      std::pop_heap(ready.begin(), ready.end(), std::greater<int32_t>());
-      int32_t id = ready.back();
-      ready.pop_back();
-      order.push_back(id);
-      for (int32_t s : succ_ids[id]) {
-        if (--indegree[s] == 0) {
-          ready.push_back(s);
-          std::push_heap(ready.begin(), ready.end(), std::greater<int32_t>());
-        }
-      }
-    }
-    if (order.size() != ids.size())
-      throw OpError(Code::kInvalidArgument, "the graph has a cycle among control dependencies");
-  }
-
-  // Slots: outputs of each plan node, then one per feed.
-  int32_t slot = 0;
-  plan->nodes.resize(order.size());
-  for (size_t i = 0; i < order.size(); ++i) {
-    const Node& n = graph.node(order[i]);
-    index_of[n.id] = static_cast<int32_t>(i);
-    plan->nodes[i].node = &n;
-    plan->nodes[i].out_slot = slot;
-    slot += n.num_outputs();
-  }
-  for (const Endpoint& e : feeds) {
-    const Node& n = graph.node(e.node);
-    plan->feed_slots.push_back(slot++);
-    plan->feed_shapes.push_back(n.out_shapes[e.index]);
-    plan->feed_dtypes.push_back(n.out_dtypes[e.index]);
-    plan->feed_names.push_back(endpoint_name(graph, e));
-  }
-  plan->num_slots = slot;
-  plan->slot_uses.assign(slot, 0);
-  auto slot_of = [&](Endpoint e) -> int32_t {
-    auto f = fed.find(key_of(e));
-    if (f != fed.end()) return plan->feed_slots[f->second];
-    return plan->nodes[index_of.at(e.node)].out_slot + e.index;
-  };
-
-  for (size_t i = 0; i < order.size(); ++i) {
-    PlanNode& pn = plan->nodes[i];
-    const Node& n = *pn.node;
-    pn.is_variable = n.type() == "VariableV2";
-    for (size_t k = 0; k < n.inputs.size(); ++k) {
-      if (n.def->ref_inputs & (1u << k)) {
-        pn.in_slots.push_back(-1);
-        pn.in_vars.push_back(-1);
-        continue;
-      }
-      const Endpoint& src = n.inputs[k];
-      if (!fed.count(key_of(src)) && graph.node(src.node).type() == "VariableV2") {
-        pn.in_slots.push_back(-1);
-        pn.in_vars.push_back(src.node);
-        continue;
-      }
-      int32_t s = slot_of(src);
-      pn.in_slots.push_back(s);
-      pn.in_vars.push_back(-1);
-      ++plan->slot_uses[s];
-    }
-    for (int32_t s : succ_ids[n.id]) pn.successors.push_back(index_of.at(s));
-    pn.num_predecessors = 0;
-    pn.kernel = kernel_for(n);
-  }
-  for (size_t i = 0; i < order.size(); ++i)
-    for (int32_t s : plan->nodes[i].successors) ++plan->nodes[s].num_predecessors;
-  for (size_t i = 0; i < order.size(); ++i)
-    if (plan->nodes[i].num_predecessors == 0) plan->roots.push_back(static_cast<int32_t>(i));
-  for (const Endpoint& e : fetches) {
-    int32_t s = slot_of(e);
-    plan->fetch_slots.push_back(s);
-    ++plan->slot_uses[s];  // fetched values are never released nor forwarded
-    const bool var = !fed.count(key_of(e)) && graph.node(e.node).type() == "VariableV2";
-    plan->fetch_vars.push_back(var ? e.node : -1);
-  }
-  for (int32_t s : plan->feed_slots) ++plan->slot_uses[s];
-  // Parallelism is possible when some node has two successors or there are two roots.
-  plan->has_parallelism = plan->roots.size() > 1;
-  for (const PlanNode& pn : plan->nodes)
-    if (pn.successors.size() > 1) plan->has_parallelism = true;
+  RewriteGraph g = describe(graph, needed, fed, fetches, targets);
+  rewrite_for_plan(g, RewriteContext{rewrite, kernel_for, intra});
+  lower(g, feeds, kernel_for, *plan);
   return plan;
 }
 
@@ -262,8 +400,12 @@ void Executor::execute(RunState& rs, int32_t index) {
   const PlanNode& pn = rs.plan_.nodes[index];
   const Node& n = *pn.node;
   if (pn.is_variable) return;  // consumers read the value when they run (see in_vars)
-  std::vector<Tensor> inputs(pn.in_slots.size());
-  for (size_t k = 0; k < pn.in_slots.size(); ++k) {
+  RunScratch& sc = rs.s_;
+  const int num_inputs = static_cast<int>(pn.in_slots.size());
+  const int num_outputs = n.num_outputs();
+  Tensor* inputs = sc.args.data() + pn.arg_offset;
+  Tensor* outputs = inputs + num_inputs;
+  for (int k = 0; k < num_inputs; ++k) {
     const int32_t s = pn.in_slots[k];
     if (pn.in_vars[k] >= 0) {
       try {
@@ -275,15 +417,22 @@ void Executor::execute(RunState& rs, int32_t index) {
       continue;
     }
     if (s < 0) continue;
-    inputs[k] = rs.slots_[s];
-    // Copy first, then count down: the consumer that reaches zero releases the slot, so a
-    // kernel holding the last reference may write into the buffer. acq_rel orders every other
-    // consumer's copy before the release.
-    if (rs.uses_[s].fetch_sub(1, std::memory_order_acq_rel) == 1) rs.slots_[s] = Tensor();
+    // The last consumer (every other one has copied and counted down; acquire orders their
+    // copies first) takes the value without copying its shape. Otherwise copy first, then
+    // count down: the consumer that reaches zero releases the slot, so a kernel holding the
+    // last reference may write into the buffer; acq_rel orders every other consumer's copy
+    // before the release.
+    if (sc.uses[s].load(std::memory_order_acquire) == 1) {
+      inputs[k] = std::move(sc.slots[s]);
+      sc.slots[s] = Tensor();
+      sc.uses[s].store(0, std::memory_order_relaxed);
+      continue;
+    }
+    inputs[k] = sc.slots[s];
+    if (sc.uses[s].fetch_sub(1, std::memory_order_acq_rel) == 1) sc.slots[s] = Tensor();
   }
-  std::vector<Tensor> outputs(n.num_outputs());
   try {
-    OpKernelContext ctx(n, inputs, outputs, rs);
+    OpKernelContext ctx(n, inputs, num_inputs, outputs, num_outputs, rs);
     pn.kernel->compute(ctx);
   } catch (const OpError& e) {
     if (!e.node().empty()) throw;
@@ -297,8 +446,8 @@ void Executor::execute(RunState& rs, int32_t index) {
   } catch (const std::bad_alloc&) {
     throw OpError(Code::kResourceExhausted, "OOM while running node " + n.describe(), n.name);
   }
-  inputs.clear();
-  for (int j = 0; j < n.num_outputs(); ++j) {
+  for (int k = 0; k < num_inputs; ++k) inputs[k] = Tensor();
+  for (int j = 0; j < num_outputs; ++j) {
     Tensor& t = outputs[j];
     const int32_t s = pn.out_slot + j;
     if (!t.valid())
@@ -310,7 +459,9 @@ void Executor::execute(RunState& rs, int32_t index) {
                         dtype_name(t.dtype()) + dims_str(t.shape()) + ", expected " +
                         dtype_name(n.out_dtypes[j]) + n.out_shapes[j].str() + "\n\t [[node " +
                         n.describe() + "]]", n.name);
-    if (rs.plan_.slot_uses[s] > 0) rs.slots_[s] = std::move(t);
+    if (rs.plan_.slot_uses[s] > 0)
+      sc.slots[s] = std::move(t);
+    t = Tensor();
   }
 }
 
@@ -325,18 +476,22 @@ void Executor::dispatch(RunState& rs, const std::vector<int32_t>& ready,
     if (r + 1 < ready.size() && pool && pool->num_threads() > 1) {
       int64_t elems = 0;
       for (int32_t slot : rs.plan_.nodes[s].in_slots)
-        if (slot >= 0 && rs.slots_[slot].valid()) elems += rs.slots_[slot].size();
+        if (slot >= 0 && rs.s_.slots[slot].valid()) elems += rs.s_.slots[slot].size();
       hand_off = rs.plan_.nodes[s].kernel->expensive(elems);
     }
-    if (hand_off)
-      pool->schedule([&rs, s] { drain(rs, {s}); });
-    else
+    if (hand_off) {
+      pool->schedule([&rs, s] {
+        std::vector<int32_t> local{s};
+        std::vector<int32_t> ready;
+        drain(rs, local, ready);
+      });
+    } else {
       local.push_back(s);
+    }
   }
 }
 
-void Executor::drain(RunState& rs, std::vector<int32_t> local) {
-  std::vector<int32_t> ready;
+void Executor::drain(RunState& rs, std::vector<int32_t>& local, std::vector<int32_t>& ready) {
   while (!local.empty()) {
     const int32_t i = local.back();
     local.pop_back();
@@ -352,7 +507,7 @@ void Executor::drain(RunState& rs, std::vector<int32_t> local) {
     ready.clear();
     for (int32_t s : rs.plan_.nodes[i].successors)
       // acq_rel: the successor's runner must see every predecessor's slot writes.
-      if (rs.pending_[s].fetch_sub(1, std::memory_order_acq_rel) == 1) ready.push_back(s);
+      if (rs.s_.pending[s].fetch_sub(1, std::memory_order_acq_rel) == 1) ready.push_back(s);
     dispatch(rs, ready, local);
     // acq_rel: the caller, woken by the last decrement, must see every node's effects.
     if (rs.remaining_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
@@ -367,11 +522,43 @@ void Executor::drain(RunState& rs, std::vector<int32_t> local) {
   }
 }
 
+namespace {
+
+// Lends a plan's scratch to one run and gives it back emptied, whatever way the run ends.
+class ScratchLease {
+ public:
+  explicit ScratchLease(const Plan& plan) : plan_(plan), scratch_(plan.take_scratch()) {}
+  ~ScratchLease() {
+    if (!clean_) scratch_->clear();
+    plan_.give_back_scratch(std::move(scratch_));
+  }
+  RunScratch& operator*() const { return *scratch_; }
+  // After a successful run only fed and fetched slots still hold values (every other slot
+  // was released by its last consumer) and the writes were committed.
+  void finish_clean() {
+    for (int32_t s : plan_.feed_slots) scratch_->slots[s] = Tensor();
+    for (int32_t s : plan_.fetch_slots) scratch_->slots[s] = Tensor();
+    for (const auto& w : scratch_->writes)
+      scratch_->write_index[std::lower_bound(plan_.variables.begin(), plan_.variables.end(),
+                                             w.first) - plan_.variables.begin()] = -1;
+    scratch_->writes.clear();
+    clean_ = true;
+  }
+
+ private:
+  const Plan& plan_;
+  std::unique_ptr<RunScratch> scratch_;
+  bool clean_ = false;
+};
+
+}  // namespace
+
 std::vector<Tensor> Executor::run(const Plan& plan, std::vector<Tensor> feed_values,
                                   SessionState& state, ThreadPool& intra, ThreadPool* inter) {
   if (feed_values.size() != plan.feed_slots.size())
     throw_internal("feed count does not match the plan");
-  RunState rs(plan, state, intra, inter);
+  ScratchLease scratch(plan);
+  RunState rs(plan, *scratch, state, intra, inter);
   for (size_t i = 0; i < feed_values.size(); ++i) {
     Tensor& v = feed_values[i];
     if (!plan.feed_shapes[i].compatible_with(v.shape()))
@@ -383,7 +570,7 @@ std::vector<Tensor> Executor::run(const Plan& plan, std::vector<Tensor> feed_val
                     std::string("Cannot feed a value of dtype ") + dtype_name(v.dtype()) +
                         " for Tensor '" + plan.feed_names[i] + "' of dtype " +
                         dtype_name(plan.feed_dtypes[i]));
-    rs.slots_[plan.feed_slots[i]] = std::move(v);
+    (*scratch).slots[plan.feed_slots[i]] = std::move(v);
   }
   const int32_t n = static_cast<int32_t>(plan.nodes.size());
   const bool parallel = inter && inter->num_threads() > 1 && plan.has_parallelism;
@@ -391,9 +578,10 @@ std::vector<Tensor> Executor::run(const Plan& plan, std::vector<Tensor> feed_val
     for (int32_t i = 0; i < n; ++i) execute(rs, i);
   } else if (n > 0) {
     rs.remaining_.store(n, std::memory_order_relaxed);
-    std::vector<int32_t> local;
+    std::vector<int32_t>& local = (*scratch).local;
+    std::vector<int32_t>& ready = (*scratch).ready;
     dispatch(rs, plan.roots, local);
-    drain(rs, std::move(local));
+    drain(rs, local, ready);
     std::unique_lock<std::mutex> lock(rs.done_mu_);
     rs.done_cv_.wait(lock, [&] { return rs.done_; });
     if (rs.error_) std::rethrow_exception(rs.error_);
@@ -403,7 +591,7 @@ std::vector<Tensor> Executor::run(const Plan& plan, std::vector<Tensor> feed_val
   for (size_t i = 0; i < plan.fetch_slots.size(); ++i) {
     const int32_t var = plan.fetch_vars[i];
     if (var < 0) {
-      out.push_back(rs.slots_[plan.fetch_slots[i]]);
+      out.push_back((*scratch).slots[plan.fetch_slots[i]]);
       continue;
     }
     // A fetched variable: its value at the end of the run (this run's writes included).
@@ -415,7 +603,8 @@ std::vector<Tensor> Executor::run(const Plan& plan, std::vector<Tensor> feed_val
                     vn.name);
     }
   }
-  state.commit(rs.var_writes_);
+  state.commit((*scratch).writes);
+  scratch.finish_clean();
   return out;
 }
 

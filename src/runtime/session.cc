@@ -18,7 +18,7 @@ bool SessionState::contains(int32_t var) const {
   return values_.count(var) != 0;
 }
 
-void SessionState::commit(std::unordered_map<int32_t, Tensor>& writes) {
+void SessionState::commit(std::vector<std::pair<int32_t, Tensor>>& writes) {
   if (writes.empty()) return;
   std::lock_guard<std::mutex> lock(mu_);
   for (auto& kv : writes) values_[kv.first] = std::move(kv.second);
@@ -34,7 +34,9 @@ int resolve_threads(int requested) { return requested > 0 ? requested : hardware
 }  // namespace
 
 Session::Session(std::shared_ptr<Graph> graph, SessionOptions options)
-    : graph_(std::move(graph)), intra_(resolve_threads(options.intra_op_threads)) {
+    : graph_(std::move(graph)),
+      rewrite_(options.rewrite),
+      intra_(resolve_threads(options.intra_op_threads)) {
   const int inter = resolve_threads(options.inter_op_threads);
   // One pool serves both roles unless the configuration asks for different sizes; nodes that
   // run on a pool worker run their parallel_for inline, so the machine is never oversubscribed.
@@ -70,7 +72,8 @@ std::shared_ptr<Plan> Session::prepare(const std::vector<Endpoint>& feeds,
   auto it = plans_.find(key);
   if (it != plans_.end()) return it->second;
   auto plan = Executor::compile(*graph_, feeds, fetches, targets,
-                                [this](const Node& n) { return kernel_for(n); });
+                                [this](const Node& n) { return kernel_for(n); }, rewrite_,
+                                intra_);
   plans_.emplace(std::move(key), plan);
   return plan;
 }

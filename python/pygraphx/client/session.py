@@ -18,18 +18,74 @@ from .. import _core
 from .. import errors
 from ..framework import ops
 
-__all__ = ["Session", "InteractiveSession", "ConfigProto", "RunOptions", "RunMetadata",
-           "GPUOptions", "get_default_session"]
+__all__ = ["Session", "InteractiveSession", "ConfigProto", "GraphOptions", "OptimizerOptions",
+           "RunOptions", "RunMetadata", "GPUOptions", "get_default_session"]
+
+
+class OptimizerOptions:
+    """Plan-time graph optimisations of a session (``GraphOptions.optimizer_options``).
+
+    As in TF1, the default level ``L1`` eliminates common subexpressions and folds constants
+    whatever the two switches say; with ``opt_level=OptimizerOptions.L0`` each runs only when
+    its switch is on. ``max_folded_constant_in_bytes`` (0: 4 MiB) bounds a folded result;
+    larger ones are computed at run time.
+    """
+
+    L1 = 0
+    L0 = -1
+    DEFAULT = 0
+
+    def __init__(self, do_common_subexpression_elimination: bool = False,
+                 do_constant_folding: bool = False, max_folded_constant_in_bytes: int = 0,
+                 do_function_inlining: bool = False, opt_level: int = 0,
+                 global_jit_level: int = 0, **kwargs: Any):
+        if opt_level not in (self.L0, self.L1):
+            raise ValueError("opt_level must be OptimizerOptions.L0 or OptimizerOptions.L1, "
+                             "got %r" % (opt_level,))
+        if not isinstance(max_folded_constant_in_bytes, int) or max_folded_constant_in_bytes < 0:
+            raise ValueError("max_folded_constant_in_bytes must be a non-negative integer, "
+                             "got %r" % (max_folded_constant_in_bytes,))
+        self.do_common_subexpression_elimination = bool(do_common_subexpression_elimination)
+        self.do_constant_folding = bool(do_constant_folding)
+        self.max_folded_constant_in_bytes = max_folded_constant_in_bytes
+        self.do_function_inlining = do_function_inlining
+        self.opt_level = opt_level
+        self.global_jit_level = global_jit_level
+        for k, v in kwargs.items():
+            setattr(self, k, v)
+
+    def _rewrites(self) -> Tuple[bool, bool, int]:
+        """(common-subexpression elimination, constant folding, byte limit) for the core."""
+        on = self.opt_level == self.L1
+        return (on or self.do_common_subexpression_elimination,
+                on or self.do_constant_folding, self.max_folded_constant_in_bytes)
+
+
+class GraphOptions:
+    """Graph options of a session; ``optimizer_options`` controls plan-time rewrites."""
+
+    def __init__(self, optimizer_options: Optional[OptimizerOptions] = None,
+                 infer_shapes: bool = False, place_pruned_graph: bool = False,
+                 build_cost_model: int = 0, **kwargs: Any):
+        self.optimizer_options = (optimizer_options if optimizer_options is not None
+                                  else OptimizerOptions())
+        self.infer_shapes = infer_shapes
+        self.place_pruned_graph = place_pruned_graph
+        self.build_cost_model = build_cost_model
+        for k, v in kwargs.items():
+            setattr(self, k, v)
 
 
 class ConfigProto:
-    """Session configuration. Only the thread counts affect execution; other TF fields are
-    accepted and kept so that TF code constructing them runs unchanged."""
+    """Session configuration. The thread counts and ``graph_options.optimizer_options`` affect
+    execution; other TF fields are accepted and kept so that TF code constructing them runs
+    unchanged."""
 
     def __init__(self, intra_op_parallelism_threads: int = 0,
                  inter_op_parallelism_threads: int = 0, allow_soft_placement: bool = False,
                  log_device_placement: bool = False, device_count: Optional[dict] = None,
-                 gpu_options: Any = None, **kwargs: Any):
+                 gpu_options: Any = None, graph_options: Optional[GraphOptions] = None,
+                 **kwargs: Any):
         for name, v in (("intra_op_parallelism_threads", intra_op_parallelism_threads),
                         ("inter_op_parallelism_threads", inter_op_parallelism_threads)):
             if not isinstance(v, int) or v < 0:
@@ -40,6 +96,7 @@ class ConfigProto:
         self.log_device_placement = log_device_placement
         self.device_count = dict(device_count or {})
         self.gpu_options = gpu_options if gpu_options is not None else GPUOptions()
+        self.graph_options = graph_options if graph_options is not None else GraphOptions()
         for k, v in kwargs.items():
             setattr(self, k, v)
 
@@ -142,12 +199,15 @@ def _dims_fit(dims: Optional[List[Optional[int]]], shape: Tuple[int, ...]) -> bo
 class _FetchPlan:
     """Flattened fetches: unique endpoints and targets, and how to rebuild the structure."""
 
-    __slots__ = ("endpoints", "targets", "rebuild", "tensors")
+    __slots__ = ("endpoints", "targets", "rebuild", "tensors", "plans")
 
     def __init__(self, graph: ops.Graph, fetches: Any):
         self.endpoints: List[Tuple[int, int]] = []
         self.tensors: List[ops.Tensor] = []
         self.targets: List[int] = []
+        # Compiled plans by fed endpoints: (graph mutation version, plan). Only fetch plans
+        # that the session caches live long enough for this to pay off.
+        self.plans: Dict[Tuple[Tuple[int, int], ...], Tuple[int, Any]] = {}
         index: Dict[Tuple[int, int], int] = {}
         target_set: set = set()
 
@@ -227,8 +287,10 @@ class BaseSession:
         self._graph = graph
         self._config = config if config is not None else ConfigProto()
         self._target = target
+        cse, folding, fold_bytes = self._config.graph_options.optimizer_options._rewrites()
         self._c = _core.Session(graph._c, self._config.intra_op_parallelism_threads,
-                                self._config.inter_op_parallelism_threads)
+                                self._config.inter_op_parallelism_threads, cse, folding,
+                                fold_bytes)
         self._closed = False
         self._default_graph_cm: Any = None
         self._default_session_cm: Any = None
@@ -324,17 +386,20 @@ class BaseSession:
             raise RuntimeError("Attempted to use a closed Session.")
         fp = self._fetch_plan(fetches)
         feed_eps, feed_vals = self._feeds(feed_dict)
-        vals = self._execute(feed_eps, feed_vals, fp.endpoints, fp.targets)
-        return fp.rebuild(vals)
-
-    def _execute(self, feed_eps: list, feed_vals: list, fetch_eps: list, targets: list
-                 ) -> list:
         try:
-            plan = self._c.prepare(feed_eps, fetch_eps, targets)
-            return self._c.run(plan, feed_vals)
+            key = tuple(feed_eps)
+            version = self._graph._c.mutation_version
+            hit = fp.plans.get(key)
+            if hit is not None and hit[0] == version:
+                plan = hit[1]
+            else:
+                plan = self._c.prepare(feed_eps, fp.endpoints, fp.targets)
+                fp.plans[key] = (version, plan)
+            vals = self._c.run(plan, feed_vals)
         except errors.OpError as e:
             self._attach_op(e)
             raise
+        return fp.rebuild(vals)
 
     def _attach_op(self, e: errors.OpError) -> None:
         name = getattr(e, "_node_name", "")
