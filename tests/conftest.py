@@ -11,6 +11,32 @@ import pygraphx as tf
 THREAD_COUNTS = (1, 2, 4)
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--threads", type=int, default=None,
+        help="thread count (intra- and inter-op) of every session created without a ConfigProto; "
+             "default: every core, as for users")
+
+
+def pytest_configure(config):
+    """With --threads N, sessions created without a config use N threads: the whole suite can
+    be run with 1, 2 and 4 threads (tests with an explicit ConfigProto keep theirs)."""
+    n = config.getoption("--threads")
+    if n is None:
+        return
+    from pygraphx.client import session as session_module
+
+    base = session_module.ConfigProto
+
+    class DefaultThreads(base):
+        def __init__(self, intra_op_parallelism_threads: int = n,
+                     inter_op_parallelism_threads: int = n, **kwargs):
+            super().__init__(intra_op_parallelism_threads, inter_op_parallelism_threads,
+                             **kwargs)
+
+    session_module.ConfigProto = DefaultThreads
+
+
 @pytest.fixture(autouse=True)
 def fresh_graph():
     """Every test builds into its own default graph."""
