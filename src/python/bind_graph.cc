@@ -1,4 +1,7 @@
 // Binding of pgx::Graph and its variable store: node creation and introspection by id.
+#include <string>
+#include <string_view>
+
 #include <pybind11/stl.h>
 
 #include "bindings.h"
@@ -12,6 +15,57 @@ namespace {
 
 const Node& node_of(const Graph& g, int32_t id) { return g.node(id); }
 
+std::vector<Endpoint> endpoints(const std::vector<std::pair<int32_t, int32_t>>& v) {
+  std::vector<Endpoint> out;
+  out.reserve(v.size());
+  for (const auto& p : v) out.push_back({p.first, p.second});
+  return out;
+}
+
+Attrs attrs_from_python(const py::dict& attrs) {
+  Attrs a;
+  for (auto kv : attrs) a.set(kv.first.cast<std::string>(), attr_from_python(kv.second));
+  return a;
+}
+
+// Files under this directory (the Python package) are skipped when looking for the user's line.
+std::string& package_dir() {
+  static std::string dir;
+  return dir;
+}
+
+// "file:line" of the innermost Python frame outside the package (and outside importlib): where
+// the user built a node. Empty when every frame is the package's.
+std::string user_source() {
+  const std::string& skip = package_dir();
+  PyFrameObject* f = PyEval_GetFrame();  // borrowed
+  Py_XINCREF(f);
+  std::string out;
+  while (f != nullptr) {
+    PyCodeObject* code = PyFrame_GetCode(f);
+    Py_ssize_t n = 0;
+    const char* fn = PyUnicode_AsUTF8AndSize(code->co_filename, &n);
+    Py_DECREF(code);
+    if (fn == nullptr) {
+      Py_DECREF(f);
+      throw py::error_already_set();
+    }
+    const std::string_view file(fn, static_cast<size_t>(n));
+    const bool in_package = file.substr(0, skip.size()) == skip;
+    if (!in_package && file.find("importlib") == std::string_view::npos) {
+      out.assign(file);
+      out += ':';
+      out += std::to_string(PyFrame_GetLineNumber(f));
+      Py_DECREF(f);
+      break;
+    }
+    PyFrameObject* back = PyFrame_GetBack(f);  // new reference
+    Py_DECREF(f);
+    f = back;
+  }
+  return out;
+}
+
 }  // namespace
 
 void bind_graph(py::module_& m) {
@@ -23,14 +77,24 @@ void bind_graph(py::module_& m) {
           [](Graph& g, const std::string& type, const std::string& name,
              const std::vector<std::pair<int32_t, int32_t>>& inputs,
              std::vector<int32_t> control_inputs, const py::dict& attrs, std::string source) {
-            std::vector<Endpoint> in;
-            in.reserve(inputs.size());
-            for (const auto& p : inputs) in.push_back({p.first, p.second});
-            Attrs a;
-            for (auto kv : attrs) a.set(kv.first.cast<std::string>(), attr_from_python(kv.second));
-            return g.add_node(type, name, std::move(in), std::move(control_inputs), std::move(a),
-                              std::move(source));
+            return g.add_node(type, name, endpoints(inputs), std::move(control_inputs),
+                              attrs_from_python(attrs), std::move(source));
           })
+      // One call per new op: naming (Graph::create_node), the user's source line, and what
+      // the Python handles need back: (id, full name, output dtype codes).
+      .def("create_node",
+           [](Graph& g, const std::string& type, const std::string& scope, const std::string& name,
+              const std::vector<std::pair<int32_t, int32_t>>& inputs,
+              std::vector<int32_t> control_inputs, const py::dict& attrs) {
+             const int32_t id =
+                 g.create_node(type, scope, name, endpoints(inputs), std::move(control_inputs),
+                               attrs_from_python(attrs), user_source());
+             const Node& n = g.node(id);
+             py::tuple dtypes(n.out_dtypes.size());
+             for (size_t i = 0; i < n.out_dtypes.size(); ++i)
+               dtypes[i] = py::int_(static_cast<int>(n.out_dtypes[i]));
+             return py::make_tuple(id, n.name, std::move(dtypes));
+           })
       .def("add_control_input", &Graph::add_control_input)
       .def("set_output_shape",
            [](Graph& g, int32_t node, int32_t index, const py::object& shape) {
@@ -94,6 +158,9 @@ void bind_graph(py::module_& m) {
            })
       .def("var_names", [](Graph& g) { return g.variable_store().names(); });
 
+  m.def(
+      "set_package_dir", [](std::string dir) { package_dir() = std::move(dir); },
+      "Frames of files under this directory are not the user's source line of a new node.");
   m.def("registered_ops", [] { return OpRegistry::global().types(); });
 }
 
