@@ -109,6 +109,7 @@ class Graph:
         self._variable_objects: Dict[str, Any] = {}  # get_variable name -> Variable
         self._unfeedable: set = set()
         self._unfetchable: set = set()
+        self._feed_fetch_rules = 0  # bumped when a tensor or op is made unfeedable/unfetchable
 
     # -- default graph -------------------------------------------------------------------------
 
@@ -379,9 +380,11 @@ class Graph:
 
     def prevent_feeding(self, tensor: Tensor) -> None:
         self._unfeedable.add(tensor)
+        self._feed_fetch_rules += 1
 
     def prevent_fetching(self, op: Operation) -> None:
         self._unfetchable.add(op)
+        self._feed_fetch_rules += 1
 
     def is_feedable(self, tensor: Tensor) -> bool:
         return tensor not in self._unfeedable
