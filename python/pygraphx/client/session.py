@@ -231,6 +231,11 @@ def _run_key(fetches: Any, feed_dict: Optional[dict]) -> Any:
     return fetches, tuple(feed_dict)
 
 
+def _first_value(vals: list) -> Any:
+    """The rebuild of a single tensor fetch."""
+    return vals[0]
+
+
 def _checked_feed_values(specs: list, feed_dict: dict) -> list:
     """The fed values of a cached run, checked and converted as ``BaseSession._feeds`` does
     (the keys were resolved and found feedable when the run was cached)."""
@@ -395,7 +400,8 @@ class BaseSession:
                 except errors.OpError as e:
                     self._attach_op(e)
                     raise
-                return entry[4](out)
+                rebuild = entry[4]
+                return out[0] if rebuild is None else rebuild(out)
         version = self._graph._c.mutation_version
         fp = self._fetch_plan(fetches)
         feed_eps, feed_vals = self._feeds(feed_dict)
@@ -412,7 +418,7 @@ class BaseSession:
                 t, _, np_dtype, dims = self._feed_target(k)
                 specs.append((t, np.dtype(np_dtype), None if dims is None else tuple(dims)))
             self._run_cache[key] = (version, self._graph._feed_fetch_rules, plan, specs,
-                                    fp.rebuild)
+                                    None if fetches.__class__ is ops.Tensor else fp.rebuild)
         try:
             vals = self._c.run(plan, feed_vals)
         except errors.OpError as e:
@@ -446,17 +452,48 @@ class BaseSession:
             raise
         run = self._c.run
         rebuild = fp.rebuild
+        if fetches.__class__ is ops.Tensor:
+            rebuild = _first_value
+
+        if not feed_eps:
+            def call_without_feeds(*args: Any, **kwargs: Any) -> Any:
+                if args:
+                    raise ValueError("Expected 0 feed values, got %d" % len(args))
+                if self._closed:
+                    raise RuntimeError("Attempted to use a closed Session.")
+                try:
+                    return rebuild(run(plan, []))
+                except errors.OpError as e:
+                    self._attach_op(e)
+                    raise
+
+            return call_without_feeds
+
+        n_feeds = len(feed_eps)
+        specs = [(t, np.dtype(dt), None if d is None else tuple(d))
+                 for t, dt, d in zip(feed_tensors, dtypes, dims)]
 
         def call(*args: Any, **kwargs: Any) -> Any:
-            if len(args) != len(feed_eps):
-                raise ValueError("Expected %d feed values, got %d" % (len(feed_eps), len(args)))
+            if len(args) != n_feeds:
+                raise ValueError("Expected %d feed values, got %d" % (n_feeds, len(args)))
             vals = []
-            for a, dt, d, t in zip(args, dtypes, dims, feed_tensors):
-                arr = a if isinstance(a, np.ndarray) and a.dtype == dt and \
-                    a.flags.c_contiguous else np.asarray(a, dtype=dt, order="C")
-                if not _dims_fit(d, arr.shape):
-                    raise ValueError("Cannot feed value of shape %r for Tensor %r, which has "
-                                     "shape %r" % (arr.shape, t.name, str(t.shape)))
+            for a, (t, dt, d) in zip(args, specs):
+                if a.__class__ is np.ndarray and (a.dtype is dt or a.dtype == dt) \
+                        and a.flags.c_contiguous:
+                    arr = a
+                else:
+                    arr = np.asarray(a, dtype=dt, order="C")
+                if d is not None:
+                    shape = arr.shape
+                    fits = len(shape) == len(d)
+                    if fits:
+                        for want, n in zip(d, shape):
+                            if want is not None and want != n:
+                                fits = False
+                                break
+                    if not fits:
+                        raise ValueError("Cannot feed value of shape %r for Tensor %r, which "
+                                         "has shape %r" % (shape, t.name, str(t.shape)))
                 vals.append(arr)
             if self._closed:
                 raise RuntimeError("Attempted to use a closed Session.")
