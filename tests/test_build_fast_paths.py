@@ -14,11 +14,11 @@ from pygraphx.framework import convert
 
 
 def _general(value, dtype):
-    """The general conversion (``_to_numpy``), or the exception class it raises."""
+    """The general conversion, or the exception class it raises."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return convert._to_numpy(value, dtype)
+            return convert._to_numpy_general(value, dtype)
     except (TypeError, ValueError) as e:
         return type(e)
 
@@ -52,6 +52,23 @@ def test_int_list_shortcut_matches_general_conversion(value, dtype):
     expected = _general(value, dtype)
     assert fast.dtype == expected.dtype
     np.testing.assert_array_equal(fast, expected)
+
+
+@pytest.mark.parametrize("value", NUMBERS + [[3, 1], (2, 5), [1, 2.0], []], ids=repr)
+@pytest.mark.parametrize("dtype", DTYPES, ids=str)
+def test_to_numpy_matches_general_conversion(value, dtype):
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            got = convert._to_numpy(value, dtype)
+    except (TypeError, ValueError) as e:
+        got = type(e)
+    expected = _general(value, dtype)
+    if isinstance(expected, type):
+        assert got is expected
+    else:
+        assert got.dtype == expected.dtype and got.shape == expected.shape
+        np.testing.assert_array_equal(got, expected)
 
 
 def test_converted_numbers_keep_tf_dtypes_and_names():

@@ -172,6 +172,22 @@ def _to_numpy(value: Any, dtype: Optional[_dtypes.DType]) -> np.ndarray:
     """
     if value is None:
         raise ValueError("None values not supported.")
+    cls = value.__class__
+    if cls is float or cls is int:
+        arr = _number_array(value, cls, None if dtype is None else dtype.base_dtype)
+        if arr is not None:
+            return arr
+    elif cls is list or cls is tuple:
+        arr = _int_list_array(value, None if dtype is None else dtype.base_dtype)
+        if arr is not None:
+            return arr
+    return _to_numpy_general(value, dtype)
+
+
+def _to_numpy_general(value: Any, dtype: Optional[_dtypes.DType]) -> np.ndarray:
+    """``_to_numpy`` without its shortcuts for Python numbers and int lists."""
+    if value is None:
+        raise ValueError("None values not supported.")
     if dtype is None:
         dtype = _infer_dtype(value)
     dtype = dtype.base_dtype
