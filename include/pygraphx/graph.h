@@ -58,6 +58,14 @@ class Graph {
                    std::vector<Endpoint> inputs, std::vector<int32_t> control_inputs,
                    Attrs attrs, std::string source);
 
+  // TF1's Graph.create_op naming followed by add_node: a `name` ending in '/' is used as is
+  // (without the '/'); any other name must match TF's scope-name pattern and is uniquified
+  // under the name scope `scope` ("" at the root). The full name must match TF's node-name
+  // pattern. Throws ValueError (TF's message) for an invalid name; otherwise as add_node.
+  int32_t create_node(const std::string& type, const std::string& scope, const std::string& name,
+                      std::vector<Endpoint> inputs, std::vector<int32_t> control_inputs,
+                      Attrs attrs, std::string source);
+
   // Adds a control input to an existing node (TF's Operation._add_control_input).
   void add_control_input(int32_t node, int32_t control);
   // Narrows a node output's static shape (Tensor.set_shape); ValueError if incompatible.

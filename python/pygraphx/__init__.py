@@ -4,8 +4,7 @@ Use it as ``import pygraphx as tf``: graphs, sessions, placeholders, variables, 
 variable scopes, run on a multithreaded C++ executor.
 """
 
-import scipy_openblas32 as _openblas  # noqa: F401 - loads the BLAS the core links against
-
+from . import _blas  # noqa: F401 - loads the BLAS the core links against
 from . import _core  # noqa: F401
 from . import dtypes, errors  # noqa: F401 - tf.dtypes, tf.errors
 from .dtypes import (  # noqa: F401

@@ -108,6 +108,8 @@ class DType:
         return self.base_dtype is as_dtype(other).base_dtype
 
     def __eq__(self, other: object) -> _builtin_bool:
+        if other.__class__ is DType:
+            return self._enum == other._enum and self._is_ref == other._is_ref  # type: ignore
         if other is None:
             return False
         try:

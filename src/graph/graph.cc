@@ -35,6 +35,36 @@ void refuse_string_outputs(const std::string& type, const std::string& name,
       throw TypeError("Op " + type + " ('" + name + "') does not support dtype string (output " +
                       std::to_string(i) + ")");
 }
+
+// TF1's name patterns, matched as Python's re.match does: `$` also accepts one trailing newline.
+//   node names:  ^[A-Za-z0-9.][A-Za-z0-9_.\\/>-]*$
+//   scope names: ^[A-Za-z0-9_.\\/>-]*$
+constexpr const char* kNodeNamePattern = "^[A-Za-z0-9.][A-Za-z0-9_.\\\\/>-]*$";
+
+bool is_name_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '\\' ||
+         c == '/' || c == '>' || c == '-';
+}
+
+bool matches_scope_pattern(const std::string& s) {
+  size_t n = s.size();
+  if (n > 0 && s[n - 1] == '\n') --n;
+  for (size_t i = 0; i < n; ++i)
+    if (!is_name_char(s[i])) return false;
+  return true;
+}
+
+bool matches_node_pattern(const std::string& s) {
+  if (s.empty()) return false;
+  const char c = s[0];
+  if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.')) return false;
+  return matches_scope_pattern(s.substr(1));
+}
+
+[[noreturn]] void invalid_node_name(const std::string& name) {
+  throw ValueError("`" + name + "` is not a valid node name. Accepted names conform to Regex /" +
+                   kNodeNamePattern + "/");
+}
 }  // namespace
 
 const std::string& Node::type() const { return def->type; }
@@ -134,6 +164,21 @@ int32_t Graph::add_node(const std::string& type, const std::string& name,
   if (!names_in_use_.count(key)) names_in_use_[key] = 1;
   nodes_.push_back(std::move(node));
   return id;
+}
+
+int32_t Graph::create_node(const std::string& type, const std::string& scope,
+                           const std::string& name, std::vector<Endpoint> inputs,
+                           std::vector<int32_t> control_inputs, Attrs attrs, std::string source) {
+  std::string full;
+  if (!name.empty() && name.back() == '/') {
+    full = name.substr(0, name.size() - 1);
+  } else {
+    if (!matches_scope_pattern(name)) invalid_node_name(name);
+    full = unique_name(scope.empty() ? name : scope + "/" + name);
+  }
+  if (!matches_node_pattern(full)) invalid_node_name(full);
+  return add_node(type, full, std::move(inputs), std::move(control_inputs), std::move(attrs),
+                  std::move(source));
 }
 
 void Graph::add_control_input(int32_t node, int32_t control) {

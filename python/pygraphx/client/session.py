@@ -270,6 +270,67 @@ class _FetchPlan:
 
 
 # ---------------------------------------------------------------------------------------------
+# Repeated runs
+
+_RUN_CACHE_SIZE = 256
+
+
+def _run_key(fetches: Any, feed_dict: Optional[dict]) -> Any:
+    """The key of a run in the session's run cache, or None when it is not cached (fetches
+    other than one tensor or operation or a plain list/tuple of them)."""
+    cls = fetches.__class__
+    if cls is not ops.Tensor and cls is not ops.Operation:
+        if cls is not list and cls is not tuple:
+            return None
+        for f in fetches:
+            if f.__class__ is not ops.Tensor and f.__class__ is not ops.Operation:
+                return None
+        fetches = (cls, *fetches)
+    if not feed_dict:
+        return fetches, None
+    return fetches, tuple(feed_dict)
+
+
+def _first_value(vals: list) -> Any:
+    """The rebuild of a single tensor fetch."""
+    return vals[0]
+
+
+def _checked_feed_values(specs: list, feed_dict: dict) -> list:
+    """The fed values of a cached run, checked and converted as ``BaseSession._feeds`` does
+    (the keys were resolved and found feedable when the run was cached)."""
+    vals = []
+    for (t, np_dtype, dims), value in zip(specs, feed_dict.values()):
+        if value.__class__ is np.ndarray and (value.dtype is np_dtype or value.dtype == np_dtype) \
+                and value.flags.c_contiguous:
+            arr = value
+        else:
+            if isinstance(value, (ops.Tensor, ops.Operation)):
+                raise TypeError("The value of a feed cannot be a tf.Tensor object. Acceptable "
+                                "feed values include Python scalars, strings, lists, numpy "
+                                "ndarrays, or TensorHandles. For reference, the tensor object "
+                                "was %s which was passed to the feed with key %s." % (value, t))
+            try:
+                arr = np.asarray(value, dtype=np_dtype, order="C")
+            except (TypeError, ValueError) as e:
+                raise type(e)("Cannot feed value %r for Tensor %r of dtype %s: %s"
+                              % (value, t.name, t.dtype.base_dtype.name, e)) from None
+        if dims is not None:
+            shape = arr.shape
+            fits = len(shape) == len(dims)
+            if fits:
+                for d, n in zip(dims, shape):
+                    if d is not None and d != n:
+                        fits = False
+                        break
+            if not fits:
+                raise ValueError("Cannot feed value of shape %r for Tensor %r, which has shape "
+                                 "%r" % (shape, t.name, str(t.shape)))
+        vals.append(arr)
+    return vals
+
+
+# ---------------------------------------------------------------------------------------------
 # Sessions
 
 
@@ -296,6 +357,10 @@ class BaseSession:
         self._default_session_cm: Any = None
         self._fetch_cache: Dict[Any, _FetchPlan] = {}
         self._feed_cache: Dict[Any, Tuple[int, Any]] = {}
+        # Runs already prepared, by (fetches, feed keys), for fetches that are one tensor or
+        # operation or a plain list/tuple of them: (graph mutation version, feed/fetch rules
+        # version, plan, [(tensor, NumPy dtype, static dims) per feed key], rebuild).
+        self._run_cache: Dict[Any, tuple] = {}
 
     @property
     def graph(self) -> ops.Graph:
@@ -384,17 +449,45 @@ class BaseSession:
         """
         if self._closed:
             raise RuntimeError("Attempted to use a closed Session.")
+        key = _run_key(fetches, feed_dict)
+        if key is not None:
+            entry = self._run_cache.get(key)
+            if (entry is not None and entry[0] == self._graph._c.mutation_version
+                    and entry[1] == self._graph._feed_fetch_rules):
+                # Same fetches and feed keys as an earlier run on an unchanged graph: only
+                # the fed values need checking.
+                vals = [] if not feed_dict else _checked_feed_values(entry[3], feed_dict)
+                try:
+                    out = self._c.run(entry[2], vals)
+                except errors.OpError as e:
+                    self._attach_op(e)
+                    raise
+                rebuild = entry[4]
+                return out[0] if rebuild is None else rebuild(out)
+        version = self._graph._c.mutation_version
         fp = self._fetch_plan(fetches)
         feed_eps, feed_vals = self._feeds(feed_dict)
         try:
-            key = tuple(feed_eps)
-            version = self._graph._c.mutation_version
-            hit = fp.plans.get(key)
+            plans_key = tuple(feed_eps)
+            hit = fp.plans.get(plans_key)
             if hit is not None and hit[0] == version:
                 plan = hit[1]
             else:
                 plan = self._c.prepare(feed_eps, fp.endpoints, fp.targets)
-                fp.plans[key] = (version, plan)
+                fp.plans[plans_key] = (version, plan)
+        except errors.OpError as e:
+            self._attach_op(e)
+            raise
+        if key is not None:
+            if len(self._run_cache) >= _RUN_CACHE_SIZE:
+                self._run_cache.clear()
+            specs = []
+            for k in feed_dict or ():
+                t, _, np_dtype, dims = self._feed_target(k)
+                specs.append((t, np.dtype(np_dtype), None if dims is None else tuple(dims)))
+            self._run_cache[key] = (version, self._graph._feed_fetch_rules, plan, specs,
+                                    None if fetches.__class__ is ops.Tensor else fp.rebuild)
+        try:
             vals = self._c.run(plan, feed_vals)
         except errors.OpError as e:
             self._attach_op(e)
@@ -427,17 +520,48 @@ class BaseSession:
             raise
         run = self._c.run
         rebuild = fp.rebuild
+        if fetches.__class__ is ops.Tensor:
+            rebuild = _first_value
+
+        if not feed_eps:
+            def call_without_feeds(*args: Any, **kwargs: Any) -> Any:
+                if args:
+                    raise ValueError("Expected 0 feed values, got %d" % len(args))
+                if self._closed:
+                    raise RuntimeError("Attempted to use a closed Session.")
+                try:
+                    return rebuild(run(plan, []))
+                except errors.OpError as e:
+                    self._attach_op(e)
+                    raise
+
+            return call_without_feeds
+
+        n_feeds = len(feed_eps)
+        specs = [(t, np.dtype(dt), None if d is None else tuple(d))
+                 for t, dt, d in zip(feed_tensors, dtypes, dims)]
 
         def call(*args: Any, **kwargs: Any) -> Any:
-            if len(args) != len(feed_eps):
-                raise ValueError("Expected %d feed values, got %d" % (len(feed_eps), len(args)))
+            if len(args) != n_feeds:
+                raise ValueError("Expected %d feed values, got %d" % (n_feeds, len(args)))
             vals = []
-            for a, dt, d, t in zip(args, dtypes, dims, feed_tensors):
-                arr = a if isinstance(a, np.ndarray) and a.dtype == dt and \
-                    a.flags.c_contiguous else np.asarray(a, dtype=dt, order="C")
-                if not _dims_fit(d, arr.shape):
-                    raise ValueError("Cannot feed value of shape %r for Tensor %r, which has "
-                                     "shape %r" % (arr.shape, t.name, str(t.shape)))
+            for a, (t, dt, d) in zip(args, specs):
+                if a.__class__ is np.ndarray and (a.dtype is dt or a.dtype == dt) \
+                        and a.flags.c_contiguous:
+                    arr = a
+                else:
+                    arr = np.asarray(a, dtype=dt, order="C")
+                if d is not None:
+                    shape = arr.shape
+                    fits = len(shape) == len(d)
+                    if fits:
+                        for want, n in zip(d, shape):
+                            if want is not None and want != n:
+                                fits = False
+                                break
+                    if not fits:
+                        raise ValueError("Cannot feed value of shape %r for Tensor %r, which "
+                                         "has shape %r" % (shape, t.name, str(t.shape)))
                 vals.append(arr)
             if self._closed:
                 raise RuntimeError("Attempted to use a closed Session.")

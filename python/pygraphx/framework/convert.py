@@ -30,7 +30,50 @@ _conversion_functions: List[Tuple[type, Callable]] = []
 def register_tensor_conversion_function(base_type: Any, conversion_func: Callable,
                                         priority: int = 100) -> None:
     """Registers ``conversion_func(value, dtype=None, name=None, as_ref=False)``."""
+    global _python_numbers_unclaimed
     _conversion_functions.append((base_type, conversion_func))
+    bases = base_type if isinstance(base_type, tuple) else (base_type,)
+    if any(issubclass(t, b) for b in bases for t in (int, float, list, tuple)):
+        _python_numbers_unclaimed = False
+
+
+# Whether no registered conversion function claims Python ints, floats, lists or tuples (so
+# the fast paths of convert_to_tensor for them keep the registry's semantics).
+_python_numbers_unclaimed = True
+_INT32_MIN, _INT32_MAX = -2 ** 31, 2 ** 31 - 1
+_INT64_MIN, _INT64_MAX = -2 ** 63, 2 ** 63 - 1
+
+
+def _number_array(value: Any, cls: type, dtype: Optional[_dtypes.DType]
+                  ) -> Optional[np.ndarray]:
+    """``_to_numpy`` of a Python int or float (``cls`` is its exact type) for the common
+    cases, with the same result; None for anything that needs ``_to_numpy``'s checks."""
+    if dtype is None:
+        if cls is float:
+            return np.asarray(np.asarray(value), dtype=np.float32, order="C")
+        if _INT32_MIN <= value <= _INT32_MAX:
+            return np.asarray(value, dtype=np.int32)
+        return None
+    code = dtype._enum
+    if code == 1 or code == 2:  # float32, float64 (ints convert too)
+        if cls is int and not _INT64_MIN <= value <= _INT64_MAX:
+            return None
+        return np.asarray(np.asarray(value), dtype=dtype._np, order="C")
+    if cls is int and ((code == 3 and _INT32_MIN <= value <= _INT32_MAX)
+                       or (code == 9 and _INT64_MIN <= value <= _INT64_MAX)):
+        return np.asarray(value, dtype=dtype._np)
+    return None
+
+
+def _int_list_array(value: Any, dtype: Optional[_dtypes.DType]) -> Optional[np.ndarray]:
+    """``_to_numpy`` of a non-empty flat list/tuple of Python ints converted to int32 (inferred
+    or asked for), with the same result; None otherwise."""
+    if not value or (dtype is not None and dtype._enum != 3):
+        return None
+    for v in value:
+        if v.__class__ is not int or not _INT32_MIN <= v <= _INT32_MAX:
+            return None
+    return np.array(value, dtype=np.int32)
 
 
 def _is_text(x: Any) -> bool:
@@ -129,6 +172,22 @@ def _to_numpy(value: Any, dtype: Optional[_dtypes.DType]) -> np.ndarray:
     """
     if value is None:
         raise ValueError("None values not supported.")
+    cls = value.__class__
+    if cls is float or cls is int:
+        arr = _number_array(value, cls, None if dtype is None else dtype.base_dtype)
+        if arr is not None:
+            return arr
+    elif cls is list or cls is tuple:
+        arr = _int_list_array(value, None if dtype is None else dtype.base_dtype)
+        if arr is not None:
+            return arr
+    return _to_numpy_general(value, dtype)
+
+
+def _to_numpy_general(value: Any, dtype: Optional[_dtypes.DType]) -> np.ndarray:
+    """``_to_numpy`` without its shortcuts for Python numbers and int lists."""
+    if value is None:
+        raise ValueError("None values not supported.")
     if dtype is None:
         dtype = _infer_dtype(value)
     dtype = dtype.base_dtype
@@ -175,6 +234,23 @@ def convert_to_tensor(value: Any, dtype: Any = None, name: Optional[str] = None,
       TypeError: if the value cannot be converted.
     """
     dtype = None if dtype is None else _dtypes.as_dtype(dtype)
+    cls = value.__class__
+    if _python_numbers_unclaimed:
+        arr = None
+        if cls is float or cls is int:
+            if dtype is None and preferred_dtype is not None:
+                arr = _number_array(value, cls, _dtypes.as_dtype(preferred_dtype).base_dtype)
+            else:
+                arr = _number_array(value, cls, None if dtype is None else dtype.base_dtype)
+        elif (cls is list or cls is tuple) and dtype is None and preferred_dtype is None:
+            arr = _int_list_array(value, None)
+        if arr is not None:
+            return constant_tensor(arr, name=name or "Const")
+    if cls is Tensor:
+        if dtype is not None and not dtype.base_dtype == value._dtype.base_dtype:
+            raise ValueError("Tensor conversion requested dtype %s for Tensor with dtype %s: %r"
+                             % (dtype.base_dtype.name, value.dtype.name, value))
+        return value
     if isinstance(value, Tensor):
         if dtype is not None and not dtype.base_dtype == value.dtype.base_dtype:
             raise ValueError("Tensor conversion requested dtype %s for Tensor with dtype %s: %r"
@@ -220,7 +296,7 @@ def constant_tensor(arr: np.ndarray, name: str = "Const") -> Tensor:
     """A Const node holding a copy of ``arr`` (already of a supported dtype; an object array
     of bytes for a string constant)."""
     g = get_default_graph()
-    d = _dtypes.as_dtype(arr.dtype)
+    d = _DTYPE_BY_NUMPY.get(arr.dtype) or _dtypes.as_dtype(arr.dtype)
     attrs = {"value": ("tensor", arr), "dtype": ("dtype", d.as_datatype_enum)}
     op = g.create_op("Const", [], attrs, name=name)
     return op._outputs[0]
@@ -237,7 +313,13 @@ def convert_n_to_tensor(values: Sequence[Any], dtype: Any = None,
 
 
 def attr_dtype(d: Any) -> tuple:
+    if d.__class__ is _DType:
+        return ("dtype", d._enum)  # the base type's code, for a ref type too
     return ("dtype", _dtypes.as_dtype(d).base_dtype.as_datatype_enum)
+
+
+_DType = _dtypes.DType
+_DTYPE_BY_NUMPY = dict(_dtypes._BY_NP)
 
 
 def attr_shape(s: Any) -> tuple:

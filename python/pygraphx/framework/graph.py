@@ -11,11 +11,11 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import sys
 import threading
-from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 from .. import _core
+from .. import dtypes as _dtypes
 from .tensor import Operation, Tensor
 
 __all__ = [
@@ -37,15 +37,9 @@ _VALID_OP_NAME = re.compile(r"^[A-Za-z0-9.][A-Za-z0-9_.\\/>-]*$")
 _VALID_SCOPE_NAME = re.compile(r"^[A-Za-z0-9_.\\/>-]*$")
 
 
-def _user_source() -> str:
-    """``file:line`` of the innermost frame outside this package: where the user built a node."""
-    f = sys._getframe(2)
-    while f is not None:
-        fn = f.f_code.co_filename
-        if not fn.startswith(_PACKAGE_DIR) and "importlib" not in fn:
-            return "%s:%d" % (fn, f.f_lineno)
-        f = f.f_back
-    return ""
+# Each node records the user's line that built it (``file:line`` of the innermost frame outside
+# this package), found by Graph.create_node from the Python frames.
+_core.set_package_dir(_PACKAGE_DIR)
 
 
 class GraphKeys:
@@ -115,18 +109,13 @@ class Graph:
         self._variable_objects: Dict[str, Any] = {}  # get_variable name -> Variable
         self._unfeedable: set = set()
         self._unfetchable: set = set()
+        self._feed_fetch_rules = 0  # bumped when a tensor or op is made unfeedable/unfetchable
 
     # -- default graph -------------------------------------------------------------------------
 
-    @contextlib.contextmanager
-    def as_default(self) -> Iterator["Graph"]:
+    def as_default(self) -> "_DefaultGraphContext":
         """Makes this graph the default graph of the current thread inside the block."""
-        stack = _default_graph_stack()
-        stack.append(self)
-        try:
-            yield self
-        finally:
-            stack.pop()
+        return _DefaultGraphContext(self)
 
     # -- properties ----------------------------------------------------------------------------
 
@@ -170,59 +159,34 @@ class Graph:
     def _name_stack(self) -> str:
         return self._thread.name_stack
 
-    @contextlib.contextmanager
-    def name_scope(self, name: Optional[str]) -> Iterator[str]:
+    def name_scope(self, name: Optional[str]) -> "_GraphNameScope":
         """Opens a (uniquified) name scope; a name ending in '/' re-enters it; None/"" resets."""
-        if name:
-            if not isinstance(name, str):
-                raise TypeError("name_scope name must be a string, got %r" % (name,))
-            # TF1's messages (a root scope must start like an op name; nested ones may not).
-            if self._thread.name_stack:
-                if not _VALID_SCOPE_NAME.match(name):
-                    raise ValueError("'%s' is not a valid scope name. A scope name has to match "
-                                     "the following pattern: %s"
-                                     % (name, _VALID_SCOPE_NAME.pattern))
-            elif not _VALID_OP_NAME.match(name):
-                raise ValueError("'%s' is not a valid root scope name. A root scope name has to "
-                                 "match the following pattern: %s"
-                                 % (name, _VALID_OP_NAME.pattern))
-        old = self._thread.name_stack
-        if not name:
-            new = ""
-        elif name[-1] == "/":
-            new = name[:-1]
-        else:
-            new = self.unique_name(name)
-        self._thread.name_stack = new
-        try:
-            yield "" if not new else new + "/"
-        finally:
-            self._thread.name_stack = old
+        return _GraphNameScope(self, name)
 
     # -- control dependencies ------------------------------------------------------------------
 
-    @contextlib.contextmanager
-    def control_dependencies(self, control_inputs: Optional[Sequence[Any]]) -> Iterator[None]:
+    def control_dependencies(self, control_inputs: Optional[Sequence[Any]]
+                             ) -> "_ControlDependencies":
         """Ops created inside depend on ``control_inputs``; None clears the outer ones."""
+        return _ControlDependencies(self, control_inputs)
+
+    def _control_frame(self, control_inputs: Optional[Sequence[Any]]
+                       ) -> Optional[Tuple[List[Operation], set]]:
+        """The frame a ``control_dependencies`` block pushes (checking ``control_inputs``)."""
         if control_inputs is None:
-            frame: Optional[List[Operation]] = None
-        else:
-            frame = []
-            for c in control_inputs:
-                if hasattr(c, "_as_graph_element") and not isinstance(c, (Tensor, Operation)):
-                    c = c._as_graph_element()
-                if isinstance(c, Tensor):
-                    c = c.op
-                if not isinstance(c, Operation):
-                    raise TypeError("Can not convert a %s into a Tensor or Operation."
-                                    % type(c).__name__)
-                self._check_same_graph(c)
-                frame.append(c)
-        self._thread.control_deps.append(None if frame is None else (frame, set()))
-        try:
-            yield
-        finally:
-            self._thread.control_deps.pop()
+            return None
+        frame: List[Operation] = []
+        for c in control_inputs:
+            if hasattr(c, "_as_graph_element") and not isinstance(c, (Tensor, Operation)):
+                c = c._as_graph_element()
+            if isinstance(c, Tensor):
+                c = c.op
+            if not isinstance(c, Operation):
+                raise TypeError("Can not convert a %s into a Tensor or Operation."
+                                % type(c).__name__)
+            self._check_same_graph(c)
+            frame.append(c)
+        return (frame, set())
 
     def _active_control_frames(self) -> List[Tuple[List[Operation], set]]:
         """The control-dependency frames in effect (outermost first, after the last None)."""
@@ -266,6 +230,36 @@ class Graph:
             rejects (the message names the op).
         """
         name = name or op_type
+        in_eps = []
+        for t in inputs:
+            top = t._op
+            if top._graph is not self:
+                self._raise_foreign_input(t, name)
+            in_eps.append((top._id, t._value_index))
+        ctrl = [c._id for c in control_inputs] if control_inputs else []
+        thread = self._thread
+        deps = thread.control_deps
+        # (A barrier, control_dependencies(None), on top leaves no frame in effect.)
+        frames = self._active_control_frames() if deps and deps[-1] is not None else None
+        if frames:
+            ctrl.extend(c._id for c in self._control_inputs_for({e[0] for e in in_eps}))
+        with self._lock:
+            # Naming (TF's checks and uniquification), shape inference and the user's source
+            # line, in one call.
+            node_id, full, dtype_codes = self._c.create_node(
+                op_type, thread.name_stack, name, in_eps, ctrl, attrs or {})
+            op = _new_operation(self, node_id, full, op_type, dtype_codes, tuple(inputs))
+            self._ops.append(op)
+            self._last_id += 1
+        if frames:
+            # Record the op as created inside every active frame (TF's controller.add_op).
+            for _, seen in frames:
+                seen.add(node_id)
+        return op
+
+    def _raise_foreign_input(self, t: Tensor, name: str) -> None:
+        """The errors create_op raises for an input ``t`` from another graph, in TF's order:
+        an invalid name first; else the name is taken and the input refused."""
         if name[-1] == "/":
             full = name[:-1]
         else:
@@ -274,30 +268,10 @@ class Graph:
                                  "Regex /%s/" % (name, _VALID_OP_NAME.pattern))
             full = self.unique_name(name)
         if not _VALID_OP_NAME.match(full):
-            # TF1's message and class for names such as "a b" or "_a".
             raise ValueError("`%s` is not a valid node name. Accepted names conform to Regex "
                              "/%s/" % (full, _VALID_OP_NAME.pattern))
-        in_eps = []
-        for t in inputs:
-            if t._op._graph is not self:
-                raise ValueError(
-                    "Tensor %s must be from the same graph as the op being created (%s)."
-                    % (t.name, full))
-            in_eps.append((t._op._id, t._value_index))
-        ctrl = [c._id for c in control_inputs]
-        input_ops = {t._op._id for t in inputs}
-        frames = self._active_control_frames()
-        if frames:
-            ctrl.extend(c._id for c in self._control_inputs_for(input_ops))
-        with self._lock:
-            node_id = self._c.add_node(op_type, full, in_eps, ctrl, attrs or {}, _user_source())
-            op = Operation(self, node_id)
-            self._ops.append(op)
-            self._last_id += 1
-        # Record the op as created inside every active frame (TF's controller.add_op).
-        for _, seen in frames:
-            seen.add(node_id)
-        return op
+        raise ValueError("Tensor %s must be from the same graph as the op being created (%s)."
+                         % (t.name, full))
 
     # -- lookup --------------------------------------------------------------------------------
 
@@ -406,9 +380,11 @@ class Graph:
 
     def prevent_feeding(self, tensor: Tensor) -> None:
         self._unfeedable.add(tensor)
+        self._feed_fetch_rules += 1
 
     def prevent_fetching(self, op: Operation) -> None:
         self._unfetchable.add(op)
+        self._feed_fetch_rules += 1
 
     def is_feedable(self, tensor: Tensor) -> bool:
         return tensor not in self._unfeedable
@@ -430,6 +406,118 @@ class Graph:
         from .. import drawing
 
         return drawing._svg_or_none(self)
+
+
+# ---------------------------------------------------------------------------------------------
+# Context managers of a graph (plain classes: they are entered for every op wrapper call)
+
+
+class _DefaultGraphContext(contextlib.ContextDecorator):
+    """``Graph.as_default()``: pushes the graph on this thread's default-graph stack."""
+
+    __slots__ = ("_graph",)
+
+    def __init__(self, graph: Graph) -> None:
+        self._graph = graph
+
+    def __enter__(self) -> Graph:
+        _graph_stack.stack.append(self._graph)
+        return self._graph
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        _graph_stack.stack.pop()
+
+
+class _GraphNameScope:
+    """``Graph.name_scope(name)``; the name is checked and uniquified on entry."""
+
+    __slots__ = ("_graph", "_name", "_old")
+
+    def __init__(self, graph: Graph, name: Optional[str]) -> None:
+        self._graph = graph
+        self._name = name
+
+    def __enter__(self) -> str:
+        name = self._name
+        thread = self._graph._thread
+        old = thread.name_stack
+        if name:
+            if not isinstance(name, str):
+                raise TypeError("name_scope name must be a string, got %r" % (name,))
+            # TF1's messages (a root scope must start like an op name; nested ones may not).
+            if old:
+                if not _VALID_SCOPE_NAME.match(name):
+                    raise ValueError("'%s' is not a valid scope name. A scope name has to match "
+                                     "the following pattern: %s"
+                                     % (name, _VALID_SCOPE_NAME.pattern))
+            elif not _VALID_OP_NAME.match(name):
+                raise ValueError("'%s' is not a valid root scope name. A root scope name has to "
+                                 "match the following pattern: %s"
+                                 % (name, _VALID_OP_NAME.pattern))
+            if name[-1] == "/":
+                new = name[:-1]
+            else:
+                new = self._graph._c.unique_name(old + "/" + name if old else name, True)
+        else:
+            new = ""
+        self._old = old
+        thread.name_stack = new
+        return new + "/" if new else ""
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        self._graph._thread.name_stack = self._old
+
+
+class _ControlDependencies:
+    """``Graph.control_dependencies(control_inputs)``; the inputs are checked on entry."""
+
+    __slots__ = ("_graph", "_inputs")
+
+    def __init__(self, graph: Graph, control_inputs: Optional[Sequence[Any]]) -> None:
+        self._graph = graph
+        self._inputs = control_inputs
+
+    def __enter__(self) -> None:
+        g = self._graph
+        g._thread.control_deps.append(g._control_frame(self._inputs))
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        self._graph._thread.control_deps.pop()
+
+
+def _new_operation(graph: Graph, node_id: int, name: str, op_type: str,
+                   dtype_codes: Tuple[int, ...], inputs: Tuple[Tensor, ...]) -> Operation:
+    """The handle of a node just added, from what the graph returned for it."""
+    op = _new_op_object(Operation)
+    op._graph = graph
+    op._id = node_id
+    op._name = name
+    op._type = op_type
+    op._inputs = inputs
+    if op_type == "VariableV2":
+        op._reads_var = True
+    else:
+        reads = False
+        if inputs and op_type not in VARIABLE_SAFE_READS:
+            for t in inputs:
+                if t._op._reads_var:
+                    reads = True
+                    break
+        op._reads_var = reads
+    by_code = _REF_BY_CODE if op_type == "VariableV2" else _DTYPE_BY_CODE
+    if len(dtype_codes) == 1:
+        op._outputs = (Tensor(op, 0, by_code[dtype_codes[0]]),)
+    else:
+        op._outputs = tuple(Tensor(op, i, by_code[c]) for i, c in enumerate(dtype_codes))
+    return op
+
+
+# Ops whose value is safe to compute before the variables they read are initialised (the
+# variable initialisers' guard stops at them).
+VARIABLE_SAFE_READS = frozenset(("IsVariableInitialized", "InitializedValue"))
+_new_op_object = object.__new__
+_DTYPE_BY_CODE = dict(_dtypes._BY_ENUM)
+_REF_BY_CODE = {code: d._as_ref for code, d in _dtypes._BY_ENUM.items()}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -483,23 +571,50 @@ def _graph_of(values: Any) -> Graph:
     return get_default_graph()
 
 
-@contextlib.contextmanager
-def name_scope(name: Optional[str], default_name: Optional[str] = None,
-               values: Optional[Sequence[Any]] = None) -> Iterator[str]:
+class name_scope:  # noqa: N801 - TF's public name
     """TF1's ``tf.name_scope(name, default_name=None, values=None)``.
 
-    Raises:
+    Raises (on entry):
       ValueError: if the name is not a valid scope name.
       TypeError: if ``default_name`` is given and is not a string.
     """
-    if default_name is not None and not isinstance(default_name, str):
-        raise TypeError("`default_name` type (%s) is not a string type. You likely meant to "
-                        "pass this into the `values` kwarg." % type(default_name))
-    n = default_name if name is None else name
-    g = _graph_of(values)
-    with g.as_default() if g is not get_default_graph() else contextlib.nullcontext():
-        with g.name_scope(n) as scope:
-            yield scope
+
+    __slots__ = ("_name", "_default_name", "_values", "_graph_cm", "_scope_cm")
+
+    def __init__(self, name: Optional[str], default_name: Optional[str] = None,
+                 values: Optional[Sequence[Any]] = None) -> None:
+        self._name = name
+        self._default_name = default_name
+        self._values = values
+
+    def __enter__(self) -> str:
+        default_name = self._default_name
+        if default_name is not None and not isinstance(default_name, str):
+            raise TypeError("`default_name` type (%s) is not a string type. You likely meant to "
+                            "pass this into the `values` kwarg." % type(default_name))
+        n = default_name if self._name is None else self._name
+        default = get_default_graph()
+        g = _graph_of(self._values) if self._values else default
+        graph_cm = None
+        if g is not default:
+            graph_cm = _DefaultGraphContext(g)
+            graph_cm.__enter__()
+        scope_cm = _GraphNameScope(g, n)
+        try:
+            scope = scope_cm.__enter__()
+        except BaseException:
+            if graph_cm is not None:
+                graph_cm.__exit__(None, None, None)
+            raise
+        self._graph_cm = graph_cm
+        self._scope_cm = scope_cm
+        return scope
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        scope_cm = self._scope_cm
+        scope_cm._graph._thread.name_stack = scope_cm._old
+        if self._graph_cm is not None:
+            self._graph_cm.__exit__(exc_type, exc, tb)
 
 
 def control_dependencies(control_inputs: Optional[Sequence[Any]]) -> Any:
@@ -523,8 +638,6 @@ def get_collection_ref(key: str) -> list:
     return get_default_graph().get_collection_ref(key)
 
 
-@contextlib.contextmanager
-def init_scope() -> Iterator[None]:
+def init_scope() -> _ControlDependencies:
     """Clears control dependencies while lifting initialisation code (as TF's init_scope)."""
-    with control_dependencies(None):
-        yield
+    return _ControlDependencies(get_default_graph(), None)

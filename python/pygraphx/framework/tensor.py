@@ -23,7 +23,8 @@ __all__ = ["Tensor", "Operation"]
 class Tensor:
     """A symbolic handle to output ``value_index`` of an ``Operation``."""
 
-    __slots__ = ("_op", "_value_index", "_dtype", "__weakref__")
+    # _shape_val: the static shape, read from the graph on first use (set_shape resets it).
+    __slots__ = ("_op", "_value_index", "_dtype", "_shape_val", "__weakref__")
 
     # Operator overloads are installed by the math module (see ``_override_operator``).
     OVERLOADABLE_OPERATORS = frozenset({
@@ -38,6 +39,7 @@ class Tensor:
         self._op = op
         self._value_index = value_index
         self._dtype = dtype
+        self._shape_val: Optional[TensorShape] = None
 
     @classmethod
     def _override_operator(cls, operator: str, func: Callable) -> None:
@@ -71,8 +73,12 @@ class Tensor:
 
     @property
     def shape(self) -> TensorShape:
-        g = self._op._graph
-        return TensorShape(g._c.output_shape(self._op._id, self._value_index))
+        s = self._shape_val
+        if s is None:
+            op = self._op
+            s = self._shape_val = TensorShape._from_core(
+                op._graph._c.output_shape(op._id, self._value_index))
+        return s
 
     def get_shape(self) -> TensorShape:
         return self.shape
@@ -81,6 +87,7 @@ class Tensor:
         """Narrows the static shape. Raises ValueError when incompatible."""
         s = as_shape(shape)
         self._op._graph._c.set_output_shape(self._op._id, self._value_index, s._to_core())
+        self._shape_val = None
 
     def consumers(self) -> List["Operation"]:
         g = self._op._graph
@@ -111,8 +118,8 @@ class Tensor:
         return 'Tensor("%s"%s, dtype=%s)' % (
             self.name, "" if shape.ndims is None else ", shape=%s" % shape, self._dtype.name)
 
-    def __hash__(self) -> int:
-        return id(self)
+    # Identity hashing, in C (dicts keyed by tensors: feeds, caches).
+    __hash__ = object.__hash__
 
     def __eq__(self, other: object) -> bool:
         return self is other
@@ -146,11 +153,17 @@ class Tensor:
 class Operation:
     """A node of the graph: its name, type, inputs, outputs, control inputs and attributes."""
 
-    __slots__ = ("_graph", "_id", "_name", "_type", "_outputs", "__weakref__")
+    # _inputs: the data inputs (a node's never change once it is built), None until known.
+    # _reads_var: False when no VariableV2 is reachable through the data inputs (without
+    # passing an op that reads variables safely, see ``Graph.create_op``); True when one may be.
+    __slots__ = ("_graph", "_id", "_name", "_type", "_outputs", "_inputs", "_reads_var",
+                 "__weakref__")
 
     def __init__(self, graph: "Graph", node_id: int):
         self._graph = graph
         self._id = node_id
+        self._inputs: Optional[Tuple[Tensor, ...]] = None
+        self._reads_var = True
         c = graph._c
         self._name = c.node_name(node_id)
         self._type = c.node_type(node_id)
@@ -181,8 +194,12 @@ class Operation:
 
     @property
     def inputs(self) -> List[Tensor]:
-        ops = self._graph._ops
-        return [ops[n]._outputs[i] for n, i in self._graph._c.node_inputs(self._id)]
+        ins = self._inputs
+        if ins is None:
+            ops = self._graph._ops
+            ins = self._inputs = tuple(
+                ops[n]._outputs[i] for n, i in self._graph._c.node_inputs(self._id))
+        return list(ins)
 
     @property
     def control_inputs(self) -> List["Operation"]:

@@ -101,6 +101,19 @@ class Dimension:
         return None if self._value is None or o.value is None else self._value >= o.value
 
 
+def _known_dimension(value: Optional[int]) -> Dimension:
+    """The (shared, immutable) Dimension of a value already checked: None or an int >= 0."""
+    d = _DIMENSIONS.get(value)
+    if d is None:
+        d = object.__new__(Dimension)
+        d._value = value
+    return d
+
+
+_DIMENSIONS = {None: Dimension(None)}
+_DIMENSIONS.update((i, Dimension(i)) for i in range(1025))
+
+
 def dimension_value(d: Any) -> Optional[int]:
     return d.value if isinstance(d, Dimension) else d
 
@@ -122,6 +135,14 @@ class TensorShape:
                 self._dims = [Dimension(d) for d in dims]
             except TypeError:
                 raise TypeError("Cannot convert %r to a TensorShape" % (dims,)) from None
+
+    @classmethod
+    def _from_core(cls, dims: Optional[List[Optional[int]]]) -> "TensorShape":
+        """The shape of a static shape read from the graph (None or dims that are None or
+        ints >= 0)."""
+        s = object.__new__(cls)
+        s._dims = None if dims is None else [_known_dimension(d) for d in dims]
+        return s
 
     @property
     def dims(self) -> Optional[List[Dimension]]:

@@ -7,6 +7,7 @@ from typing import Any, Callable, Dict, List, Optional
 import numpy as np
 
 from .. import dtypes as _dtypes
+from ..framework import graph as graph_module
 from ..framework import ops
 from ..framework.tensor_shape import TensorShape
 from . import array_ops, control_flow_ops, state_ops
@@ -266,7 +267,7 @@ class Variable:
 
 
 # Ops whose value is already safe to read before other variables are initialised.
-_GUARD_STOP_TYPES = ("IsVariableInitialized", "InitializedValue")
+_GUARD_STOP_TYPES = graph_module.VARIABLE_SAFE_READS
 
 
 def _find_variable(var_op: ops.Operation) -> Optional["Variable"]:
@@ -286,6 +287,8 @@ def _guard_uninitialized_dependencies(scope: str, initial_value: ops.Tensor) -> 
     ``mul_v`` for ``v = tf.Variable(w * 2, name="v")``); ``initial_value`` is returned
     unchanged when it reads no variable.
     """
+    if not initial_value._op._reads_var:
+        return initial_value  # no variable read on the way: nothing to guard
     cache: Dict[int, ops.Operation] = {}
 
     def safe_op(op: ops.Operation) -> ops.Operation:
@@ -293,15 +296,16 @@ def _guard_uninitialized_dependencies(scope: str, initial_value: ops.Tensor) -> 
         if hit is not None:
             return hit
         new = op
-        if op.type in _GUARD_STOP_TYPES:
+        op_type = op._type
+        if op_type in _GUARD_STOP_TYPES:
             pass
-        elif op.type == "VariableV2":
+        elif op_type == "VariableV2":
             var = _find_variable(op)
             if var is not None:
                 new = var.initialized_value().op
         else:
             inputs = op.inputs
-            new_inputs = [safe_op(t.op).outputs[t.value_index] for t in inputs]
+            new_inputs = [safe_op(t._op)._outputs[t._value_index] for t in inputs]
             if any(a is not b for a, b in zip(new_inputs, inputs)):
                 c = op.graph._c
                 attrs = {a: c.get_attr(op._id, a) for a in c.attr_names(op._id)}
