@@ -6,6 +6,7 @@
 //                     kernels do (for matmul: a naive loop, only at small sizes)
 //   vs_base           how many times faster than that baseline pygraphx ran
 // BM_Memcpy gives the machine's copy bandwidth at each size, the ceiling for elementwise ops.
+#include <cmath>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -19,7 +20,7 @@ namespace {
 constexpr int64_t kRowWidth = 256;  // columns of the row-broadcast case
 
 void sizes_and_threads(benchmark::internal::Benchmark* b) {
-  b->ArgsProduct({{1 << 10, 1 << 16, 1 << 22}, thread_counts()})
+  b->ArgsProduct({{1 << 10, 1 << 14, 1 << 16, 1 << 22}, thread_counts()})
       ->ArgNames({"n", "threads"})
       ->UseRealTime();
 }
@@ -33,7 +34,7 @@ Tensor int32_vector(const std::vector<int32_t>& values) {
 // ------------------------------------------------------------------------------------------
 // Elementwise
 
-enum class Ew { kAdd, kMul, kRelu, kAddScalar, kAddRow };
+enum class Ew { kAdd, kMul, kRelu, kAddScalar, kAddRow, kExp, kTanh, kSigmoid };
 
 // The plain loops the kernels are compared with.
 void plain_elementwise(Ew k, const float* a, const float* b, float* o, int64_t n) {
@@ -57,6 +58,15 @@ void plain_elementwise(Ew k, const float* a, const float* b, float* o, int64_t n
         for (int64_t c = 0; c < kRowWidth; ++c)
           o[r * kRowWidth + c] = a[r * kRowWidth + c] + b[c];
       break;
+    case Ew::kExp:
+      for (int64_t i = 0; i < n; ++i) o[i] = std::exp(a[i]);
+      break;
+    case Ew::kTanh:
+      for (int64_t i = 0; i < n; ++i) o[i] = std::tanh(a[i]);
+      break;
+    case Ew::kSigmoid:
+      for (int64_t i = 0; i < n; ++i) o[i] = 1.0f / (1.0f + std::exp(-a[i]));
+      break;
   }
 }
 
@@ -74,7 +84,12 @@ void BM_Elementwise(benchmark::State& state, Ew kind) {
     b = random_tensor(kind == Ew::kAddScalar ? Dims{} : Dims{b_size}, 2);
     inputs.push_back(b);
   }
-  const char* op = kind == Ew::kRelu ? "Relu" : kind == Ew::kMul ? "Mul" : "Add";
+  const char* op = kind == Ew::kRelu      ? "Relu"
+                   : kind == Ew::kMul     ? "Mul"
+                   : kind == Ew::kExp     ? "Exp"
+                   : kind == Ew::kTanh    ? "Tanh"
+                   : kind == Ew::kSigmoid ? "Sigmoid"
+                                          : "Add";
   KernelHarness k(op, inputs, threads);
 
   // Like the kernel, the baseline writes a freshly allocated output on every call.
@@ -100,6 +115,83 @@ BENCHMARK_CAPTURE(BM_Elementwise, mul, Ew::kMul)->Apply(sizes_and_threads);
 BENCHMARK_CAPTURE(BM_Elementwise, relu, Ew::kRelu)->Apply(sizes_and_threads);
 BENCHMARK_CAPTURE(BM_Elementwise, add_scalar, Ew::kAddScalar)->Apply(sizes_and_threads);
 BENCHMARK_CAPTURE(BM_Elementwise, add_row, Ew::kAddRow)->Apply(sizes_and_threads);
+BENCHMARK_CAPTURE(BM_Elementwise, exp, Ew::kExp)->Apply(sizes_and_threads);
+BENCHMARK_CAPTURE(BM_Elementwise, tanh, Ew::kTanh)->Apply(sizes_and_threads);
+BENCHMARK_CAPTURE(BM_Elementwise, sigmoid, Ew::kSigmoid)->Apply(sizes_and_threads);
+
+// ------------------------------------------------------------------------------------------
+// Fused elementwise: one _FusedElementwise node over X (n float32) and scalar coefficients.
+//   relu_sum:  add_n([relu(X * a_i + b_i) for i in 0..4])   (the fused workload)
+//   tanh_sum:  add_n([tanh(X * a_i + b_i) for i in 0..4])
+
+constexpr int kFusedTerms = 5;
+
+void BM_Fused(benchmark::State& state, const char* activation) {
+  const int64_t n = state.range(0);
+  const int threads = static_cast<int>(state.range(1));
+  std::vector<float> coef_a, coef_b;
+  std::vector<Tensor> inputs{random_tensor({n}, 7)};
+  for (int i = 0; i < kFusedTerms; ++i) {
+    coef_a.push_back(1.0f + 0.25f * i);
+    coef_b.push_back(0.5f - 0.3f * i);
+    inputs.push_back(Tensor::scalar<float>(coef_a.back()));
+    inputs.push_back(Tensor::scalar<float>(coef_b.back()));
+  }
+  // Values 0..10 are the inputs; each term appends Mul, Add and the activation.
+  std::string ops;
+  std::vector<int64_t> arity, operands, terms;
+  int64_t next = static_cast<int64_t>(inputs.size());
+  for (int i = 0; i < kFusedTerms; ++i) {
+    ops += std::string("Mul Add ") + activation + " ";
+    arity.insert(arity.end(), {2, 2, 1});
+    operands.insert(operands.end(), {0, 1 + 2 * i, next, 2 + 2 * i, next + 1});
+    terms.push_back(next + 2);
+    next += 3;
+  }
+  ops += "AddN";
+  arity.push_back(kFusedTerms);
+  operands.insert(operands.end(), terms.begin(), terms.end());
+  Attrs attrs;
+  attrs.set("Tin", std::vector<int64_t>(inputs.size(), static_cast<int64_t>(DType::kFloat32)));
+  attrs.set("ops", ops);
+  attrs.set("arity", arity);
+  attrs.set("operands", operands);
+  attrs.set("Tout", std::vector<int64_t>(arity.size(), static_cast<int64_t>(DType::kFloat32)));
+  KernelHarness k("_FusedElementwise", inputs, threads, attrs);
+
+  const bool relu = std::string(activation) == "Relu";
+  const float* x = inputs[0].data<float>();
+  Tensor out;
+  const double base = seconds_per_call([&] {
+    out = Tensor(DType::kFloat32, {n});
+    float* o = out.data<float>();
+    for (int64_t j = 0; j < n; ++j) {
+      float s = 0.0f;
+      for (int i = 0; i < kFusedTerms; ++i) {
+        const float z = x[j] * coef_a[i] + coef_b[i];
+        s += relu ? (z > 0.0f ? z : 0.0f) : std::tanh(z);
+      }
+      o[j] = s;
+    }
+    benchmark::ClobberMemory();
+  });
+
+  LoopTimer timer;
+  for (auto _ : state) {
+    k.run();
+    benchmark::DoNotOptimize(k.output().raw());
+  }
+  set_rate_columns(state, "GB/s", 2.0 * n * sizeof(float) * 1e-9,
+                   timer.seconds_per_iteration(state), base);
+}
+BENCHMARK_CAPTURE(BM_Fused, relu_sum, "Relu")
+    ->ArgsProduct({{1 << 14, 1 << 22}, thread_counts()})
+    ->ArgNames({"n", "threads"})
+    ->UseRealTime();
+BENCHMARK_CAPTURE(BM_Fused, tanh_sum, "Tanh")
+    ->ArgsProduct({{1 << 14, 1 << 22}, thread_counts()})
+    ->ArgNames({"n", "threads"})
+    ->UseRealTime();
 
 // The copy bandwidth of the machine for n float32 (read n, write n).
 void BM_Memcpy(benchmark::State& state) {
@@ -166,7 +258,7 @@ void BM_Sum(benchmark::State& state, Axes axes) {
 }
 
 void sides_and_threads(benchmark::internal::Benchmark* b) {
-  b->ArgsProduct({{256, 2048}, thread_counts()})->ArgNames({"side", "threads"})->UseRealTime();
+  b->ArgsProduct({{128, 256, 2048}, thread_counts()})->ArgNames({"side", "threads"})->UseRealTime();
 }
 BENCHMARK_CAPTURE(BM_Sum, axis0, Axes::k0)->Apply(sides_and_threads);
 BENCHMARK_CAPTURE(BM_Sum, axis1, Axes::k1)->Apply(sides_and_threads);

@@ -1,9 +1,8 @@
 // Instantiations of the fused loops. The functors are the math family's own
 // (elementwise_math.h), and float32 Exp/Tanh/Sigmoid call the very loops the unfused kernels
-// run (elementwise::f32_unary_loop), whose AVX2+FMA variant contracts inside the polynomial.
-// Everything compiled here has contraction off and the AVX2 variant is built without FMA, so
-// no multiply-add can be fused across the separate ops of a program: each step rounds exactly
-// as the op does on its own.
+// run (elementwise::f32_unary_loop). Contraction is off (here and for the whole core), so no
+// multiply-add is fused across the separate ops of a program, or inside one: each step rounds
+// exactly as the op does on its own, in every instruction-set variant.
 #if defined(__GNUC__) && !defined(__clang__)
 // As in elementwise_ops.cc: FP exception flags are never inspected, so let GCC if-convert the
 // selects of Maximum/Minimum/Relu/Sign and vectorise them.
@@ -30,7 +29,7 @@ namespace {
 using namespace elementwise;  // NOLINT: the functor and loop names
 
 template <typename F, typename T, Operands K>
-inline void binary_body(const void* a, const void* b, void* out, int64_t n) {
+PGX_EW_INLINE void binary_body(const void* a, const void* b, void* out, int64_t n) {
   const T* pa = static_cast<const T*>(a);
   const T* pb = static_cast<const T*>(b);
   T* po = static_cast<T*>(out);
@@ -44,7 +43,7 @@ inline void binary_body(const void* a, const void* b, void* out, int64_t n) {
 }
 
 template <typename F, typename S, typename D>
-inline void unary_body(const void* a, const void*, void* out, int64_t n) {
+PGX_EW_INLINE void unary_body(const void* a, const void*, void* out, int64_t n) {
   loop_v(static_cast<const S*>(a), static_cast<D*>(out), n, F{});
 }
 
@@ -57,27 +56,33 @@ void unary_generic(const void* a, const void* b, void* out, int64_t n) {
   unary_body<F, S, D>(a, b, out, n);
 }
 
-#if defined(__GNUC__) && defined(__x86_64__)
-#define PGX_FUSED_AVX2 1
-// "avx2" without "fma": the compiler cannot emit a fused multiply-add here at all.
+#if PGX_ISA_VARIANTS
+// No variant can fuse a multiply-add: the AVX2 target has no FMA, and contraction is off
+// for the AVX-512 one (whose FMA comes with avx512f) as for the whole core. Measured on one
+// thread, AVX-512 over AVX2: add_n of five relu(X*a+b) 1.15x on 16K elements and 1.2x on 4M,
+// of five tanh(X*a+b) 1.65x and 1.6x (the tanh steps are the unfused kernel's f32 loops).
 template <typename F, typename T, Operands K>
-__attribute__((target("avx2"))) void binary_avx2(const void* a, const void* b, void* out,
-                                                 int64_t n) {
+PGX_TARGET_AVX2 void binary_avx2(const void* a, const void* b, void* out, int64_t n) {
   binary_body<F, T, K>(a, b, out, n);
 }
 template <typename F, typename S, typename D>
-__attribute__((target("avx2"))) void unary_avx2(const void* a, const void* b, void* out,
-                                                int64_t n) {
+PGX_TARGET_AVX2 void unary_avx2(const void* a, const void* b, void* out, int64_t n) {
   unary_body<F, S, D>(a, b, out, n);
 }
-
-#else
-#define PGX_FUSED_AVX2 0
+template <typename F, typename T, Operands K>
+PGX_TARGET_AVX512 void binary_avx512(const void* a, const void* b, void* out, int64_t n) {
+  binary_body<F, T, K>(a, b, out, n);
+}
+template <typename F, typename S, typename D>
+PGX_TARGET_AVX512 void unary_avx512(const void* a, const void* b, void* out, int64_t n) {
+  unary_body<F, S, D>(a, b, out, n);
+}
 #endif
 
 template <typename F, typename T, Operands K>
 StepFn binary_loop() {
-#if PGX_FUSED_AVX2
+#if PGX_ISA_VARIANTS
+  if (cpu_has_avx512()) return binary_avx512<F, T, K>;
   if (cpu_has_avx2()) return binary_avx2<F, T, K>;
 #endif
   return binary_generic<F, T, K>;
@@ -85,7 +90,8 @@ StepFn binary_loop() {
 
 template <typename F, typename S, typename D = S>
 StepFn unary_loop() {
-#if PGX_FUSED_AVX2
+#if PGX_ISA_VARIANTS
+  if (cpu_has_avx512()) return unary_avx512<F, S, D>;
   if (cpu_has_avx2()) return unary_avx2<F, S, D>;
 #endif
   return unary_generic<F, S, D>;

@@ -1,7 +1,8 @@
 // The inner loops of fused elementwise programs: one function per (op, dtype, operand kinds),
-// each a plain loop over n contiguous elements that the compiler vectorises, with an AVX2
-// variant chosen at run time. Every loop computes exactly what the unfused op's kernel computes
-// for each element (same functor, no FMA contraction), so fused results match bit for bit.
+// each a plain loop over n contiguous elements that the compiler vectorises, with AVX2 and
+// AVX-512 variants chosen at run time. Every loop computes exactly what the unfused op's
+// kernel computes for each element (same functor, no FMA contraction), so fused results match
+// bit for bit.
 #pragma once
 
 #include <cstdint>

@@ -91,11 +91,18 @@ __attribute__((always_inline)) inline void column_scan(const T* __restrict base,
   }
 }
 
+#if PGX_ISA_VARIANTS
 template <bool kMax, typename T>
-__attribute__((target("avx2"))) void column_scan_avx2(const T* base, int64_t inner, int64_t n,
-                                                      int64_t width, T* best, int64_t* idx) {
+PGX_TARGET_AVX2 void column_scan_avx2(const T* base, int64_t inner, int64_t n, int64_t width,
+                                      T* best, int64_t* idx) {
   column_scan<kMax>(base, inner, n, width, best, idx);
 }
+template <bool kMax, typename T>
+PGX_TARGET_AVX512 void column_scan_avx512(const T* base, int64_t inner, int64_t n,
+                                          int64_t width, T* best, int64_t* idx) {
+  column_scan<kMax>(base, inner, n, width, best, idx);
+}
+#endif
 
 template <bool kMax, typename T>
 void column_scan_base(const T* base, int64_t inner, int64_t n, int64_t width, T* best,
@@ -107,16 +114,20 @@ template <bool kMax, typename T, typename I>
 void arg_cols(ThreadPool& pool, const T* x, I* out, int64_t outer, int64_t n, int64_t inner) {
   const int64_t w = std::min(inner, kTile);
   const int64_t ntiles = (inner + w - 1) / w;
-  const bool avx2 = cpu_has_avx2();
+  [[maybe_unused]] const Isa isa = active_isa();
   pool.parallel_for(outer * ntiles, static_cast<double>(n * w), [&](int64_t b, int64_t e) {
     T best[kTile];
     int64_t idx[kTile];
     for (int64_t u = b; u < e; ++u) {
       const int64_t o = u / ntiles, i0 = (u % ntiles) * w, width = std::min(w, inner - i0);
       const T* base = x + o * n * inner + i0;
-      if (avx2)
+#if PGX_ISA_VARIANTS
+      if (isa == Isa::kAvx512)
+        column_scan_avx512<kMax>(base, inner, n, width, best, idx);
+      else if (isa == Isa::kAvx2)
         column_scan_avx2<kMax>(base, inner, n, width, best, idx);
       else
+#endif
         column_scan_base<kMax>(base, inner, n, width, best, idx);
       I* dst = out + o * inner + i0;
       for (int64_t j = 0; j < width; ++j) dst[j] = static_cast<I>(idx[j]);

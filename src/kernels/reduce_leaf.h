@@ -1,6 +1,8 @@
 // Reducer definitions (identity, lift, combine, finish per op and dtype) and the innermost
-// reduction loops, compiled twice (baseline x86-64 and AVX2) and chosen at run time. Internal
-// to the reduction kernels.
+// reduction loops, compiled for the baseline x86-64, AVX2 and AVX-512 and chosen at run time.
+// Every variant combines in the order the source spells out (no -ffast-math, no contraction,
+// the explicit vectors are 32 bytes in all of them), so all give the same bits. Internal to
+// the reduction kernels.
 #pragma once
 
 #include <cstdint>
@@ -61,6 +63,19 @@ T narrow(A a) {
   }
 }
 
+// A NaN result as the one canonical quiet NaN. Which of two NaN operands an add or multiply
+// passes on depends on the operand order the compiler picks for these commutative operations,
+// which may differ between the instruction-set variants: a row holding both a NaN and, say,
+// inf * 0 would otherwise give NaNs of either sign.
+template <typename T>
+T canonical_nan(T v) {
+  if constexpr (std::is_floating_point_v<T>) {
+    return v != v ? std::numeric_limits<T>::quiet_NaN() : v;
+  } else {
+    return v;
+  }
+}
+
 template <typename T, bool kMean>
 struct SumR {
   using In = T;
@@ -77,9 +92,9 @@ struct SumR {
   static Acc combine(Acc a, Acc b) { return a + b; }
   static T finish(Acc a, int64_t n) {
     if constexpr (!kMean) {
-      return narrow<T>(a);
+      return canonical_nan(narrow<T>(a));
     } else if constexpr (std::is_floating_point_v<T>) {
-      return static_cast<T>(a / static_cast<Acc>(n));  // 0/0 is NaN, as TF
+      return canonical_nan(static_cast<T>(a / static_cast<Acc>(n)));  // 0/0 is NaN, as TF
     } else {
       return n == 0 ? T(0) : static_cast<T>(static_cast<int64_t>(a) / n);
     }
@@ -94,7 +109,7 @@ struct ProdR {
   static Acc identity() { return Acc(1); }
   static Acc lift(T x) { return static_cast<Acc>(x); }
   static Acc combine(Acc a, Acc b) { return a * b; }
-  static T finish(Acc a, int64_t) { return narrow<T>(a); }
+  static T finish(Acc a, int64_t) { return canonical_nan(narrow<T>(a)); }
 };
 
 template <typename T, bool kMax>
@@ -129,7 +144,7 @@ struct ExtremumR {
     const Vec<T> m = (kMax ? a > b : a < b) ? a : b;
     return ((a != a) | (b != b)) ? a + b : m;
   }
-  static T finish(Acc a, int64_t) { return a; }
+  static T finish(Acc a, int64_t) { return canonical_nan(a); }
 };
 
 // Max or min that skips NaN (the value ArgMax/ArgMin look for); the identity when all NaN.
@@ -228,7 +243,9 @@ __attribute__((always_inline)) inline void column_fold(const typename R::In* __r
   }
 }
 
-// The same loops compiled for the baseline ISA and for AVX2.
+// The same loops compiled for the baseline ISA, AVX2 and AVX-512. Float32 Sum, one thread:
+// AVX2 1.3-1.75x the baseline; AVX-512 1.0-1.1x AVX2 along either axis at 16K and 4M
+// elements, and ArgMax/Max/Prod about equal (kept: not slower in any measured case).
 #define PGX_REDUCE_ISA(suffix, attr)                                                        \
   template <class R>                                                                        \
   attr typename R::Acc pairwise_##suffix(const typename R::In* x, int64_t n) {             \
@@ -244,23 +261,31 @@ __attribute__((always_inline)) inline void column_fold(const typename R::In* __r
     column_fold<R>(base, inner, r0, r1, width, acc);                                        \
   }
 PGX_REDUCE_ISA(base, )
-PGX_REDUCE_ISA(avx2, __attribute__((target("avx2"))))
+#if PGX_ISA_VARIANTS
+PGX_REDUCE_ISA(avx2, PGX_TARGET_AVX2)
+PGX_REDUCE_ISA(avx512, PGX_TARGET_AVX512)
+#endif
 #undef PGX_REDUCE_ISA
 
 // Reduction of n contiguous elements: pairwise (as NumPy) for float64 sums and products,
 // whose accumulator has no extra precision; one interleaved leaf for everything else.
 template <class R>
 typename R::Acc pairwise(const typename R::In* x, int64_t n) {
-  return cpu_has_avx2() ? pairwise_avx2<R>(x, n) : pairwise_base<R>(x, n);
+#if PGX_ISA_VARIANTS
+  if (cpu_has_avx512()) return pairwise_avx512<R>(x, n);
+  if (cpu_has_avx2()) return pairwise_avx2<R>(x, n);
+#endif
+  return pairwise_base<R>(x, n);
 }
 
 template <class R>
 void column_fold_dispatch(const typename R::In* base, int64_t inner, int64_t r0, int64_t r1,
                           int64_t width, typename R::Acc* acc) {
-  if (cpu_has_avx2())
-    column_fold_avx2<R>(base, inner, r0, r1, width, acc);
-  else
-    column_fold_base<R>(base, inner, r0, r1, width, acc);
+#if PGX_ISA_VARIANTS
+  if (cpu_has_avx512()) return column_fold_avx512<R>(base, inner, r0, r1, width, acc);
+  if (cpu_has_avx2()) return column_fold_avx2<R>(base, inner, r0, r1, width, acc);
+#endif
+  column_fold_base<R>(base, inner, r0, r1, width, acc);
 }
 
 }  // namespace reduce_detail
