@@ -4,7 +4,9 @@ for both float dtypes, every transpose flag and 1, 2 and 4 threads."""
 
 from __future__ import annotations
 
+import ctypes
 import itertools
+import os
 
 import numpy as np
 import pytest
@@ -93,3 +95,26 @@ def test_batch_matmul_of_vectors(sess):
     for i in range(6):
         _assert_product(got_ab[i], a[i], b[i], np.float32, "batch %d" % i)
         _assert_product(got_cb[i], c, b[i], np.float32, "broadcast batch %d" % i)
+
+
+def _openblas():
+    scipy_openblas32 = pytest.importorskip("scipy_openblas32")
+    lib_dir = scipy_openblas32.get_lib_dir()
+    names = [f for f in os.listdir(lib_dir) if f.startswith("libscipy_openblas") and ".so" in f]
+    return ctypes.CDLL(os.path.join(lib_dir, names[0]))
+
+
+@pytest.mark.parametrize("dtype", FLOAT_DTYPES, ids=lambda d: np.dtype(d).name)
+def test_openblas_runs_single_threaded_under_every_pool(sess, dtype):
+    """Large products are split across the session's pool; OpenBLAS's own threads stay idle
+    even when something else in the process asked it for more."""
+    blas = _openblas()
+    blas.scipy_openblas_set_num_threads(2)
+    a, b, _, _ = _operands(300, 300, 300, dtype, False, False, seed=300)
+    pa, pb = tf.placeholder(dtype, a.shape), tf.placeholder(dtype, b.shape)
+    _assert_product(sess.run(tf.matmul(pa, pb), {pa: a, pb: b}), a, b, dtype, "300^3")
+    assert blas.scipy_openblas_get_num_threads() == 1
+    x = np.eye(50, dtype=dtype) * 2
+    blas.scipy_openblas_set_num_threads(2)
+    np.testing.assert_allclose(sess.run(tf.matrix_inverse(x)), np.eye(50) / 2)
+    assert blas.scipy_openblas_get_num_threads() == 1
