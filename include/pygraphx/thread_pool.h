@@ -59,7 +59,7 @@ class ThreadPool {
   void parallel_for(int64_t n, double cost_per_unit, RangeFn fn);
 
   // The number of chunks parallel_for uses for this work (for deterministic reductions that
-  // combine per-chunk partials in chunk order): each chunk costs at least ~10 µs
+  // combine per-chunk partials in chunk order): each chunk costs at least ~30 µs
   // (cost_per_unit is in nanoseconds-ish units), at most 4 chunks per thread.
   int64_t num_chunks(int64_t n, double cost_per_unit) const;
 

@@ -16,9 +16,11 @@ namespace pgx {
 namespace {
 thread_local bool t_in_parallel = false;
 
-// Work below this many cost units (~ns) per chunk is not worth a hand-off: a notify that
-// wakes a sleeping worker costs the caller a few microseconds.
-constexpr double kMinChunkCost = 10000.0;
+// Work below this many cost units (~ns; kernels' estimates run 2-4x above real time) per
+// chunk is not worth a hand-off. The hand-off itself is cheap, but a worker preempted while
+// it holds a chunk makes the caller wait for the scheduler: on a loaded machine splitting the
+// 5-ReLU graph's AddN of 5 x 10,000 floats in two (10,000 here) made a run 2-3x slower.
+constexpr double kMinChunkCost = 30000.0;
 // Chunks per thread at most: a few more chunks than threads let whoever is free balance the
 // load when a worker starts late (the machine is shared, workers are preempted).
 constexpr int64_t kMaxChunksPerThread = 4;
