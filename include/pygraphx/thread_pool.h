@@ -2,15 +2,38 @@
 // works too. Nested parallel_for calls run inline, so a pool is never oversubscribed.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
-#include <deque>
+#include <exception>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 namespace pgx {
+
+// A non-owning reference to a callable taking (begin, end): what parallel_for runs. Binding
+// one never allocates; the callable must outlive the reference (a lambda passed straight to
+// parallel_for lives until the call returns).
+class RangeFn {
+ public:
+  template <typename F,
+            typename = std::enable_if_t<!std::is_same_v<std::decay_t<F>, RangeFn>>>
+  RangeFn(F&& f)  // NOLINT: implicit, so that parallel_for(n, cost, [&](...) {...}) works
+      : obj_(const_cast<void*>(static_cast<const void*>(std::addressof(f)))),
+        call_([](void* obj, int64_t b, int64_t e) {
+          (*static_cast<std::remove_reference_t<F>*>(obj))(b, e);
+        }) {}
+
+  void operator()(int64_t b, int64_t e) const { call_(obj_, b, e); }
+
+ private:
+  void* obj_;
+  void (*call_)(void*, int64_t, int64_t);
+};
 
 class ThreadPool {
  public:
@@ -26,28 +49,50 @@ class ThreadPool {
   // Runs `fn` on a worker (inline when there are no workers). fn must not throw.
   void schedule(std::function<void()> fn);
 
-  // Calls fn(begin, end) over disjoint chunks covering [0, n). Chunks are large enough that
-  // each costs at least ~10 µs (cost_per_unit is in nanoseconds-ish units); the caller runs
-  // the first chunk. Inline when small, single-threaded, or already inside a parallel region.
-  // The first exception thrown by any chunk is rethrown here after all chunks finish.
-  void parallel_for(int64_t n, double cost_per_unit,
-                    const std::function<void(int64_t, int64_t)>& fn);
+  // Calls fn(begin, end) over the disjoint chunks of [0, n) that num_chunks(n, cost_per_unit)
+  // gives: equal runs of ceil(n / chunks) units in order, so the chunk boundaries depend only
+  // on n, the cost and the pool's width. The caller and any idle workers claim chunks one at
+  // a time until none are left, so a worker that is busy or slow to wake never holds the
+  // caller up. Inline when small, single-threaded, or already inside a parallel region. The
+  // first exception thrown by a chunk is rethrown here once every started chunk has finished;
+  // chunks not yet started when it was thrown are skipped. Allocates nothing.
+  void parallel_for(int64_t n, double cost_per_unit, RangeFn fn);
 
-  // The number of chunks parallel_for would use for this work (for deterministic reductions
-  // that combine per-chunk partials in chunk order).
+  // The number of chunks parallel_for uses for this work (for deterministic reductions that
+  // combine per-chunk partials in chunk order): each chunk costs at least ~30 µs
+  // (cost_per_unit is in nanoseconds-ish units), at most 4 chunks per thread.
   int64_t num_chunks(int64_t n, double cost_per_unit) const;
 
   // True on a thread that is currently running a parallel_for chunk or a scheduled task.
   static bool in_parallel_region();
 
  private:
+  struct Job;
+
   void worker_loop();
+  Job* open_job_locked() const;
+  bool has_work_locked() const;
+  void post_locked(int helpers_wanted);
+  static void run_chunks(Job& job);
+  void leave(Job& job);
 
   std::vector<std::thread> workers_;
-  std::deque<std::function<void()>> queue_;
+
+  // Guards everything below except the atomics.
   std::mutex mu_;
-  std::condition_variable cv_;
+  std::condition_variable work_cv_;  // idle workers block here once their spin runs out
+  Job* jobs_ = nullptr;              // parallel_for calls that may still have chunks to claim
+  std::vector<std::function<void()>> tasks_;  // scheduled tasks: a ring buffer
+  size_t task_head_ = 0, task_count_ = 0;
+  int sleeping_ = 0;
   bool stopping_ = false;
+
+  std::atomic<uint64_t> posted_{0};  // bumped on every post: what spinning workers watch
+  std::atomic<int> spinning_{0};     // workers spinning for new work
+
+  // A parallel_for caller whose helpers are still running blocks here.
+  std::mutex done_mu_;
+  std::condition_variable done_cv_;
 };
 
 // Machine cores (at least 1).

@@ -236,7 +236,6 @@ void matrix_inverse_kernel(OpKernelContext& ctx) {
   const int64_t batches = n == 0 ? 0 : in.size() / (n * n);
   const size_t es = dtype_size(in.dtype());
   char* base = static_cast<char*>(out.raw());
-  set_blas_threads(batches > 1 ? 1 : blas_threads_for(ctx.pool(), double(n) * n * n));
   std::vector<char> singular(static_cast<size_t>(batches), 0);
   ctx.pool().parallel_for(batches, static_cast<double>(n * n * n), [&](int64_t lo, int64_t hi) {
     for (int64_t i = lo; i < hi; ++i) {

@@ -9,5 +9,6 @@ namespace py = pybind11;
 
 void bind_graph(py::module_& m);
 void bind_session(py::module_& m);
+void bind_pool_probes(py::module_& m);
 
 }  // namespace pgx::py_bind

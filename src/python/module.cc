@@ -39,6 +39,7 @@ PYBIND11_MODULE(_core, m) {
   pgx::register_all_ops();
   pgx::py_bind::bind_graph(m);
   pgx::py_bind::bind_session(m);
+  pgx::py_bind::bind_pool_probes(m);
   m.def("_set_error_classes", [](py::dict d) { error_classes() = d; });
   m.def("hardware_threads", &pgx::hardware_threads);
 
