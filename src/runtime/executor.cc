@@ -248,7 +248,7 @@ void lower(RewriteGraph& g, const std::vector<Endpoint>& feeds,
     pn.out_slot = slot;
     slot += n.num_outputs();
     pn.arg_offset = arg;
-    arg += static_cast<int32_t>(n.inputs.size()) + n.num_outputs();
+    arg += static_cast<int32_t>(g.nodes[i].inputs.size()) + n.num_outputs();
   }
   for (const Endpoint& e : feeds) {
     const Node& n = graph.node(e.node);
