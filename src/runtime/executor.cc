@@ -42,6 +42,7 @@ void Plan::give_back_scratch(std::unique_ptr<RunScratch> scratch) const {
 
 RunScratch::RunScratch(const Plan& plan)
     : slots(plan.num_slots),
+      slot_elements(plan.num_slots, 0),
       pending(new std::atomic<int32_t>[plan.nodes.size()]),
       uses(new std::atomic<int32_t>[plan.num_slots]),
       args(plan.num_args),
@@ -459,6 +460,7 @@ void Executor::execute(RunState& rs, int32_t index) {
                         dtype_name(t.dtype()) + dims_str(t.shape()) + ", expected " +
                         dtype_name(n.out_dtypes[j]) + n.out_shapes[j].str() + "\n\t [[node " +
                         n.describe() + "]]", n.name);
+    sc.slot_elements[s] = t.size();
     if (rs.plan_.slot_uses[s] > 0)
       sc.slots[s] = std::move(t);
     t = Tensor();
@@ -474,9 +476,13 @@ void Executor::dispatch(RunState& rs, const std::vector<int32_t>& ready,
     const int32_t s = ready[r];
     bool hand_off = false;
     if (r + 1 < ready.size() && pool && pool->num_threads() > 1) {
+      // Sizes from slot_elements, never from the slots: another consumer of the same value,
+      // already running, may be moving it out of its slot or releasing it right now. Each
+      // entry was written by a predecessor of `s` (or before the run, for feeds) and the
+      // acq_rel countdown of pending[s] that made `s` ready orders that write before this read.
       int64_t elems = 0;
       for (int32_t slot : rs.plan_.nodes[s].in_slots)
-        if (slot >= 0 && rs.s_.slots[slot].valid()) elems += rs.s_.slots[slot].size();
+        if (slot >= 0) elems += rs.s_.slot_elements[slot];
       hand_off = rs.plan_.nodes[s].kernel->expensive(elems);
     }
     if (hand_off) {
@@ -570,6 +576,7 @@ std::vector<Tensor> Executor::run(const Plan& plan, std::vector<Tensor> feed_val
                     std::string("Cannot feed a value of dtype ") + dtype_name(v.dtype()) +
                         " for Tensor '" + plan.feed_names[i] + "' of dtype " +
                         dtype_name(plan.feed_dtypes[i]));
+    (*scratch).slot_elements[plan.feed_slots[i]] = v.size();
     (*scratch).slots[plan.feed_slots[i]] = std::move(v);
   }
   const int32_t n = static_cast<int32_t>(plan.nodes.size());
