@@ -107,15 +107,15 @@ std::vector<int32_t> grow_group(const RewriteGraph& g, const Uses& u, int32_t ro
 
 // Replaces the group's root by one plan-owned `_FusedElementwise` node reading the group's
 // external inputs, and marks the other members removed.
+// `handle_of` is working storage, one entry per rewrite node.
 void fuse_group(RewriteGraph& g, const std::vector<int32_t>& members,
-                const std::vector<int32_t>& group_of) {
+                const std::vector<int32_t>& group_of, std::vector<int32_t>& handle_of) {
   static const OpDef* fused_def = OpRegistry::global().find("_FusedElementwise");
   if (!fused_def) throw_internal("the _FusedElementwise op is not registered");
   const int32_t root = members.back();
   const Node& root_node = *g.nodes[root].node;
 
   fused::FusedProgramBuilder b;
-  std::vector<int32_t> handle_of_member(g.nodes.size(), -1);
   std::vector<RewriteInput> external;  // in add_input order
   std::vector<Endpoint> endpoints;     // the same values as endpoints of the user's graph
   std::vector<int> external_handle;
@@ -127,7 +127,7 @@ void fuse_group(RewriteGraph& g, const std::vector<int32_t>& members,
     for (size_t k = 0; k < rn.inputs.size(); ++k) {
       const RewriteInput& in = rn.inputs[k];
       if (in.kind == Kind::kOutput && group_of[in.source] == root) {
-        operands.push_back(handle_of_member[in.source]);
+        operands.push_back(handle_of[in.source]);
         continue;
       }
       auto it = std::find(external.begin(), external.end(), in);
@@ -140,10 +140,10 @@ void fuse_group(RewriteGraph& g, const std::vector<int32_t>& members,
       external_handle.push_back(b.add_input(input_dtype(g.graph(), n, k)));
       operands.push_back(external_handle.back());
     }
-    handle_of_member[m] = b.add_op(n.type(), operands, n.out_dtypes[0]);
+    handle_of[m] = b.add_op(n.type(), operands, n.out_dtypes[0]);
     controls.insert(controls.end(), rn.controls.begin(), rn.controls.end());
   }
-  const fused::FusedProgram program = b.build(handle_of_member[root]);
+  const fused::FusedProgram program = b.build(handle_of[root]);
 
   auto node = std::make_unique<Node>();
   node->id = -1;
@@ -189,7 +189,8 @@ void fuse_elementwise(RewriteGraph& g, const RewriteContext&) {
   }
   // Groups are disjoint and each keeps its root's position, so fusing them one by one keeps
   // every other group's indices valid.
-  for (const std::vector<int32_t>& members : groups) fuse_group(g, members, group_of);
+  std::vector<int32_t> handle_of(n, -1);
+  for (const std::vector<int32_t>& members : groups) fuse_group(g, members, group_of, handle_of);
 }
 
 }  // namespace pgx
