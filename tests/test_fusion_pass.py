@@ -465,9 +465,18 @@ def test_gradients_of_a_fused_expression_are_identical(sess, unfused_sess):
 # Peak memory of long chains (a memory bound measured in a fresh process, not a timing)
 
 PEAK_SCRIPT = textwrap.dedent("""
-    import resource, sys
+    import sys
     import numpy as np
     import pygraphx as tf
+
+    def status_mib(field):
+        # VmRSS: resident now; VmHWM: the peak of this process image. (ru_maxrss would also
+        # count the parent's peak: Linux carries it across fork and exec.)
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) / 1024.0
+        raise AssertionError(field)
 
     variant, fusion = sys.argv[1], sys.argv[2] == "1"
     N = 1 << 22
@@ -482,15 +491,16 @@ PEAK_SCRIPT = textwrap.dedent("""
     opts = tf.OptimizerOptions(global_jit_level=0 if fusion else tf.OptimizerOptions.OFF)
     cfg = tf.ConfigProto(graph_options=tf.GraphOptions(optimizer_options=opts))
     with tf.Session(config=cfg) as s:
-        def rss_mib():
-            with open("/proc/self/statm") as f:
-                return int(f.read().split()[1]) * 4096 / 2.0 ** 20
-
-        base = rss_mib()
+        base = status_mib("VmRSS")
+        try:
+            with open("/proc/self/clear_refs", "w") as f:
+                f.write("5")  # restart VmHWM from the current RSS
+        except OSError:
+            pass
         x = np.empty(N, np.float32)
         x[:] = 0.25
         out = s.run(y, {X: x})
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+        peak = status_mib("VmHWM")
     print(peak - base, x.nbytes / 2.0 ** 20, float(out[0]))
 """)
 
