@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <queue>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "kernels/fused_program.h"

@@ -20,6 +20,12 @@ std::string endpoint_name(const Graph& g, Endpoint e) {
   return g.node(e.node).name + ":" + std::to_string(e.index);
 }
 
+// Whether data input k of `n` is a variable reference. Only the first 32 inputs can be (AddN
+// and Concat may have many more).
+bool is_ref_input(const Node& n, size_t k) {
+  return k < 32 && (n.def->ref_inputs & (1u << k)) != 0;
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -149,7 +155,6 @@ RewriteGraph describe(const Graph& graph, const std::vector<char>& needed,
                       const std::unordered_map<int64_t, int32_t>& fed,
                       const std::vector<Endpoint>& fetches,
                       const std::vector<int32_t>& targets) {
-  auto is_ref = [](const Node& n, size_t k) { return (n.def->ref_inputs & (1u << k)) != 0; };
   std::vector<int32_t> ids;
   for (int32_t id = 0; id < graph.num_nodes(); ++id)
     if (needed[id]) ids.push_back(id);
@@ -159,7 +164,7 @@ RewriteGraph describe(const Graph& graph, const std::vector<char>& needed,
     const Node& n = graph.node(id);
     std::vector<int32_t> preds;
     for (size_t k = 0; k < n.inputs.size(); ++k) {
-      if (is_ref(n, k) || fed.count(key_of(n.inputs[k]))) continue;
+      if (is_ref_input(n, k) || fed.count(key_of(n.inputs[k]))) continue;
       preds.push_back(n.inputs[k].node);
     }
     for (int32_t c : n.control_inputs) preds.push_back(c);
@@ -212,7 +217,7 @@ RewriteGraph describe(const Graph& graph, const std::vector<char>& needed,
     RewriteNode& rn = g.nodes[i];
     rn.node = &n;
     for (size_t k = 0; k < n.inputs.size(); ++k) {
-      if (is_ref(n, k)) {
+      if (is_ref_input(n, k)) {
         rn.inputs.push_back({RewriteInput::Kind::kRef, -1, 0});
         continue;
       }
@@ -369,7 +374,7 @@ std::shared_ptr<Plan> Executor::compile(const Graph& graph, const std::vector<En
     const Node& n = graph.node(stack.back());
     stack.pop_back();
     for (size_t k = 0; k < n.inputs.size(); ++k) {
-      if (n.def->ref_inputs & (1u << k)) continue;
+      if (is_ref_input(n, k)) continue;
       if (fed.count(key_of(n.inputs[k]))) continue;
       require(n.inputs[k].node);
     }
