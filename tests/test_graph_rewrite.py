@@ -32,6 +32,18 @@ def plain_sess(threads):
     s.close()
 
 
+@pytest.fixture
+def unfused_sess(threads):
+    """A session with the default rewrites but elementwise fusion off, whose plans show what
+    elimination and folding alone leave."""
+    opts = tf.OptimizerOptions(global_jit_level=tf.OptimizerOptions.OFF)
+    s = tf.Session(config=tf.ConfigProto(intra_op_parallelism_threads=threads,
+                                         inter_op_parallelism_threads=threads,
+                                         graph_options=tf.GraphOptions(optimizer_options=opts)))
+    yield s
+    s.close()
+
+
 def _endpoints(tensors):
     return [(t._op._id, t._value_index) for t in tensors]
 
@@ -68,7 +80,8 @@ def test_invalid_optimizer_options_are_refused():
 # Common-subexpression elimination
 
 
-def test_equal_subexpressions_run_once(sess, plain_sess):
+def test_equal_subexpressions_run_once(unfused_sess, plain_sess):
+    sess = unfused_sess
     x = tf.placeholder(tf.float32, shape=(None, 3), name="x")
     a = tf.exp(x * 2.0)
     b = tf.exp(x * 2.0)
@@ -158,7 +171,8 @@ def test_constant_subgraph_is_folded_into_one_constant(sess, plain_sess):
     assert sess.run(c) == plain_sess.run(c) == np.float32(7.0)
 
 
-def test_only_constant_parts_fold(sess):
+def test_only_constant_parts_fold(unfused_sess):
+    sess = unfused_sess
     x = tf.placeholder(tf.float32, shape=(3,), name="x")
     w = tf.Variable([1.0, 2.0, 3.0], name="w")
     k = tf.reduce_sum(tf.constant([1.0, 2.0, 3.0]) * 2.0, name="k")

@@ -86,6 +86,11 @@ struct RunScratch {
   void clear();
 
   std::vector<Tensor> slots;
+  // Element count of each slot's value, written by whoever fills the slot (the producing node,
+  // or the run for a feed) before the value is published, and never cleared: the scheduler
+  // reads a ready node's input sizes here, because the slots themselves may be moved out or
+  // released by other consumers at any moment.
+  std::vector<int64_t> slot_elements;
   std::unique_ptr<std::atomic<int32_t>[]> pending;
   std::unique_ptr<std::atomic<int32_t>[]> uses;
   std::vector<Tensor> args;

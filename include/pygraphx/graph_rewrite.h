@@ -62,6 +62,7 @@ struct OwnedNode {
 struct RewriteOptions {
   bool common_subexpression_elimination = true;
   bool constant_folding = true;
+  bool elementwise_fusion = true;
   // Folded results larger than this stay computed at run time (4 MiB: 1M float32 elements).
   int64_t max_folded_bytes = int64_t(4) << 20;
 };
@@ -111,6 +112,15 @@ void eliminate_common_subexpressions(RewriteGraph& g, const RewriteContext& ctx)
 // name and source line; the rest disappear. A node whose kernel throws is left to fail at run
 // time with its own name.
 void fold_constants(RewriteGraph& g, const RewriteContext& ctx);
+
+// Elementwise fusion: a group of fusable nodes (float32/float64 elementwise ops of the fused
+// kernel's table, pure, reading no variable, output not fed) in which every member but the
+// root has all its data consumers inside the group and is not fetched, not a target and not a
+// control input of anything, becomes one plan-owned `_FusedElementwise` node (groups of two
+// or more). The fused node takes the root's position, name, source line and output, reads the
+// group's external inputs, and waits for the union of the members' control inputs (delaying
+// pure computations is invisible). The other members are removed.
+void fuse_elementwise(RewriteGraph& g, const RewriteContext& ctx);
 
 // Runs the passes `ctx.options` enables, in order, then drops unreachable nodes.
 void rewrite_for_plan(RewriteGraph& g, const RewriteContext& ctx);

@@ -228,17 +228,23 @@ void FusedElementwiseKernel::compile() {
   num_regs_ = 0;
   for (int i = 0; i < static_cast<int>(steps_.size()); ++i) {
     Step& s = steps_[i];
+    std::vector<int32_t> freed;
     for (int32_t operand : {s.a, s.b})
       if (operand >= 0 && slot_reg[operand] >= 0 && last_use[operand] == i) {
-        free_regs.push_back(slot_reg[operand]);
+        freed.push_back(slot_reg[operand]);
         slot_reg[operand] = -1;  // freed once even when both operands are this slot
       }
+    // In place only between equal element sizes: a widening Cast writing element k over its
+    // own float32 operand would overwrite elements 2k and 2k+1 before reading them.
+    const bool in_place = dtype_size(s.in) == dtype_size(s.out);
+    if (in_place) free_regs.insert(free_regs.end(), freed.begin(), freed.end());
     if (free_regs.empty()) {
       s.reg = num_regs_++;
     } else {
       s.reg = free_regs.back();
       free_regs.pop_back();
     }
+    if (!in_place) free_regs.insert(free_regs.end(), freed.begin(), freed.end());
     slot_reg[s.result] = s.reg;
   }
 

@@ -50,18 +50,20 @@ void bind_session(py::module_& m) {
 
   py::class_<Session, std::shared_ptr<Session>>(m, "Session")
       .def(py::init([](std::shared_ptr<Graph> g, int intra, int inter, bool cse, bool folding,
-                       int64_t max_folded_bytes) {
+                       int64_t max_folded_bytes, bool fusion) {
              SessionOptions o;
              o.intra_op_threads = intra;
              o.inter_op_threads = inter;
              o.rewrite.common_subexpression_elimination = cse;
              o.rewrite.constant_folding = folding;
              if (max_folded_bytes > 0) o.rewrite.max_folded_bytes = max_folded_bytes;
+             o.rewrite.elementwise_fusion = fusion;
              return std::make_shared<Session>(std::move(g), o);
            }),
            py::arg("graph"), py::arg("intra_op_threads") = 0, py::arg("inter_op_threads") = 0,
            py::arg("common_subexpression_elimination") = true,
-           py::arg("constant_folding") = true, py::arg("max_folded_constant_bytes") = 0)
+           py::arg("constant_folding") = true, py::arg("max_folded_constant_bytes") = 0,
+           py::arg("elementwise_fusion") = true)
       .def(
           "prepare",
           [](Session& s, const std::vector<std::pair<int32_t, int32_t>>& feeds,

@@ -20,6 +20,12 @@ std::string endpoint_name(const Graph& g, Endpoint e) {
   return g.node(e.node).name + ":" + std::to_string(e.index);
 }
 
+// Whether data input k of `n` is a variable reference. Only the first 32 inputs can be (AddN
+// and Concat may have many more).
+bool is_ref_input(const Node& n, size_t k) {
+  return k < 32 && (n.def->ref_inputs & (1u << k)) != 0;
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -42,6 +48,7 @@ void Plan::give_back_scratch(std::unique_ptr<RunScratch> scratch) const {
 
 RunScratch::RunScratch(const Plan& plan)
     : slots(plan.num_slots),
+      slot_elements(plan.num_slots, 0),
       pending(new std::atomic<int32_t>[plan.nodes.size()]),
       uses(new std::atomic<int32_t>[plan.num_slots]),
       args(plan.num_args),
@@ -148,7 +155,6 @@ RewriteGraph describe(const Graph& graph, const std::vector<char>& needed,
                       const std::unordered_map<int64_t, int32_t>& fed,
                       const std::vector<Endpoint>& fetches,
                       const std::vector<int32_t>& targets) {
-  auto is_ref = [](const Node& n, size_t k) { return (n.def->ref_inputs & (1u << k)) != 0; };
   std::vector<int32_t> ids;
   for (int32_t id = 0; id < graph.num_nodes(); ++id)
     if (needed[id]) ids.push_back(id);
@@ -158,7 +164,7 @@ RewriteGraph describe(const Graph& graph, const std::vector<char>& needed,
     const Node& n = graph.node(id);
     std::vector<int32_t> preds;
     for (size_t k = 0; k < n.inputs.size(); ++k) {
-      if (is_ref(n, k) || fed.count(key_of(n.inputs[k]))) continue;
+      if (is_ref_input(n, k) || fed.count(key_of(n.inputs[k]))) continue;
       preds.push_back(n.inputs[k].node);
     }
     for (int32_t c : n.control_inputs) preds.push_back(c);
@@ -211,7 +217,7 @@ RewriteGraph describe(const Graph& graph, const std::vector<char>& needed,
     RewriteNode& rn = g.nodes[i];
     rn.node = &n;
     for (size_t k = 0; k < n.inputs.size(); ++k) {
-      if (is_ref(n, k)) {
+      if (is_ref_input(n, k)) {
         rn.inputs.push_back({RewriteInput::Kind::kRef, -1, 0});
         continue;
       }
@@ -248,7 +254,7 @@ void lower(RewriteGraph& g, const std::vector<Endpoint>& feeds,
     pn.out_slot = slot;
     slot += n.num_outputs();
     pn.arg_offset = arg;
-    arg += static_cast<int32_t>(n.inputs.size()) + n.num_outputs();
+    arg += static_cast<int32_t>(g.nodes[i].inputs.size()) + n.num_outputs();
   }
   for (const Endpoint& e : feeds) {
     const Node& n = graph.node(e.node);
@@ -368,7 +374,7 @@ std::shared_ptr<Plan> Executor::compile(const Graph& graph, const std::vector<En
     const Node& n = graph.node(stack.back());
     stack.pop_back();
     for (size_t k = 0; k < n.inputs.size(); ++k) {
-      if (n.def->ref_inputs & (1u << k)) continue;
+      if (is_ref_input(n, k)) continue;
       if (fed.count(key_of(n.inputs[k]))) continue;
       require(n.inputs[k].node);
     }
@@ -459,6 +465,7 @@ void Executor::execute(RunState& rs, int32_t index) {
                         dtype_name(t.dtype()) + dims_str(t.shape()) + ", expected " +
                         dtype_name(n.out_dtypes[j]) + n.out_shapes[j].str() + "\n\t [[node " +
                         n.describe() + "]]", n.name);
+    sc.slot_elements[s] = t.size();
     if (rs.plan_.slot_uses[s] > 0)
       sc.slots[s] = std::move(t);
     t = Tensor();
@@ -474,9 +481,13 @@ void Executor::dispatch(RunState& rs, const std::vector<int32_t>& ready,
     const int32_t s = ready[r];
     bool hand_off = false;
     if (r + 1 < ready.size() && pool && pool->num_threads() > 1) {
+      // Sizes from slot_elements, never from the slots: another consumer of the same value,
+      // already running, may be moving it out of its slot or releasing it right now. Each
+      // entry was written by a predecessor of `s` (or before the run, for feeds) and the
+      // acq_rel countdown of pending[s] that made `s` ready orders that write before this read.
       int64_t elems = 0;
       for (int32_t slot : rs.plan_.nodes[s].in_slots)
-        if (slot >= 0 && rs.s_.slots[slot].valid()) elems += rs.s_.slots[slot].size();
+        if (slot >= 0) elems += rs.s_.slot_elements[slot];
       hand_off = rs.plan_.nodes[s].kernel->expensive(elems);
     }
     if (hand_off) {
@@ -570,6 +581,7 @@ std::vector<Tensor> Executor::run(const Plan& plan, std::vector<Tensor> feed_val
                     std::string("Cannot feed a value of dtype ") + dtype_name(v.dtype()) +
                         " for Tensor '" + plan.feed_names[i] + "' of dtype " +
                         dtype_name(plan.feed_dtypes[i]));
+    (*scratch).slot_elements[plan.feed_slots[i]] = v.size();
     (*scratch).slots[plan.feed_slots[i]] = std::move(v);
   }
   const int32_t n = static_cast<int32_t>(plan.nodes.size());

@@ -1,5 +1,5 @@
 // Plan-time rewrites: the pass table, common-subexpression elimination, constant folding and
-// the sweep of unreachable nodes.
+// the sweep of unreachable nodes (elementwise fusion is in elementwise_fusion.cc).
 #include "pygraphx/graph_rewrite.h"
 
 #include <algorithm>
@@ -294,10 +294,12 @@ struct Pass {
   void (*run)(RewriteGraph&, const RewriteContext&);
 };
 
-// In order. Elimination first, so folding evaluates each distinct expression once.
+// In order. Elimination first, so folding evaluates each distinct expression once; fusion last,
+// over what remains to be computed at run time.
 constexpr Pass kPasses[] = {
     {&RewriteOptions::common_subexpression_elimination, eliminate_common_subexpressions},
     {&RewriteOptions::constant_folding, fold_constants},
+    {&RewriteOptions::elementwise_fusion, fuse_elementwise},
 };
 
 }  // namespace

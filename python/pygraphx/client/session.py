@@ -29,11 +29,18 @@ class OptimizerOptions:
     whatever the two switches say; with ``opt_level=OptimizerOptions.L0`` each runs only when
     its switch is on. ``max_folded_constant_in_bytes`` (0: 4 MiB) bounds a folded result;
     larger ones are computed at run time.
+
+    Fusion of elementwise ops into one kernel follows TF1's fusing compiler switch,
+    ``global_jit_level``: ``OFF`` disables it, ``ON_1``/``ON_2`` enable it at any level, and
+    ``DEFAULT`` leaves it to ``opt_level`` (on at ``L1``, off at ``L0``).
     """
 
     L1 = 0
     L0 = -1
     DEFAULT = 0
+    OFF = -1
+    ON_1 = 1
+    ON_2 = 2
 
     def __init__(self, do_common_subexpression_elimination: bool = False,
                  do_constant_folding: bool = False, max_folded_constant_in_bytes: int = 0,
@@ -42,6 +49,9 @@ class OptimizerOptions:
         if opt_level not in (self.L0, self.L1):
             raise ValueError("opt_level must be OptimizerOptions.L0 or OptimizerOptions.L1, "
                              "got %r" % (opt_level,))
+        if global_jit_level not in (self.OFF, self.DEFAULT, self.ON_1, self.ON_2):
+            raise ValueError("global_jit_level must be OptimizerOptions.OFF, DEFAULT, ON_1 or "
+                             "ON_2, got %r" % (global_jit_level,))
         if not isinstance(max_folded_constant_in_bytes, int) or max_folded_constant_in_bytes < 0:
             raise ValueError("max_folded_constant_in_bytes must be a non-negative integer, "
                              "got %r" % (max_folded_constant_in_bytes,))
@@ -59,6 +69,12 @@ class OptimizerOptions:
         on = self.opt_level == self.L1
         return (on or self.do_common_subexpression_elimination,
                 on or self.do_constant_folding, self.max_folded_constant_in_bytes)
+
+    def _elementwise_fusion(self) -> bool:
+        """Whether plans fuse elementwise ops (``global_jit_level``, else ``opt_level``)."""
+        if self.global_jit_level == self.OFF:
+            return False
+        return self.global_jit_level in (self.ON_1, self.ON_2) or self.opt_level == self.L1
 
 
 class GraphOptions:
@@ -348,10 +364,11 @@ class BaseSession:
         self._graph = graph
         self._config = config if config is not None else ConfigProto()
         self._target = target
-        cse, folding, fold_bytes = self._config.graph_options.optimizer_options._rewrites()
+        optimizer = self._config.graph_options.optimizer_options
+        cse, folding, fold_bytes = optimizer._rewrites()
         self._c = _core.Session(graph._c, self._config.intra_op_parallelism_threads,
                                 self._config.inter_op_parallelism_threads, cse, folding,
-                                fold_bytes)
+                                fold_bytes, optimizer._elementwise_fusion())
         self._closed = False
         self._default_graph_cm: Any = None
         self._default_session_cm: Any = None
