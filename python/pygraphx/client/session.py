@@ -200,16 +200,22 @@ def _run_using_default_session(op: Any, feed_dict: Optional[dict], graph: ops.Gr
 # Fetch structures
 
 
-def _dims_fit(dims: Optional[List[Optional[int]]], shape: Tuple[int, ...]) -> bool:
-    """Whether a concrete shape satisfies static dims (None: unknown rank or dimension)."""
+def _check_fed_shape(arr: np.ndarray, dims: Optional[Sequence[Optional[int]]],
+                     t: ops.Tensor) -> None:
+    """Raises TF's ValueError when a fed array's shape does not satisfy the tensor's static
+    dims (None: unknown rank or dimension)."""
     if dims is None:
-        return True
-    if len(dims) != len(shape):
-        return False
-    for d, n in zip(dims, shape):
-        if d is not None and d != n:
-            return False
-    return True
+        return
+    shape = arr.shape
+    fits = len(shape) == len(dims)
+    if fits:
+        for d, n in zip(dims, shape):
+            if d is not None and d != n:
+                fits = False
+                break
+    if not fits:
+        raise ValueError("Cannot feed value of shape %r for Tensor %r, which has shape %r"
+                         % (shape, t.name, str(t.shape)))
 
 
 class _FetchPlan:
@@ -331,17 +337,7 @@ def _checked_feed_values(specs: list, feed_dict: dict) -> list:
             except (TypeError, ValueError) as e:
                 raise type(e)("Cannot feed value %r for Tensor %r of dtype %s: %s"
                               % (value, t.name, t.dtype.base_dtype.name, e)) from None
-        if dims is not None:
-            shape = arr.shape
-            fits = len(shape) == len(dims)
-            if fits:
-                for d, n in zip(dims, shape):
-                    if d is not None and d != n:
-                        fits = False
-                        break
-            if not fits:
-                raise ValueError("Cannot feed value of shape %r for Tensor %r, which has shape "
-                                 "%r" % (shape, t.name, str(t.shape)))
+        _check_fed_shape(arr, dims, t)
         vals.append(arr)
     return vals
 
@@ -445,9 +441,7 @@ class BaseSession:
                     # TF1 lets NumPy's own exception class through; keep it, name the tensor.
                     raise type(e)("Cannot feed value %r for Tensor %r of dtype %s: %s"
                                   % (value, t.name, t.dtype.base_dtype.name, e)) from None
-            if not _dims_fit(dims, arr.shape):
-                raise ValueError("Cannot feed value of shape %r for Tensor %r, which has shape "
-                                 "%r" % (arr.shape, t.name, str(t.shape)))
+            _check_fed_shape(arr, dims, t)
             eps.append(ep)
             vals.append(arr)
         return eps, vals
@@ -568,17 +562,7 @@ class BaseSession:
                     arr = a
                 else:
                     arr = np.asarray(a, dtype=dt, order="C")
-                if d is not None:
-                    shape = arr.shape
-                    fits = len(shape) == len(d)
-                    if fits:
-                        for want, n in zip(d, shape):
-                            if want is not None and want != n:
-                                fits = False
-                                break
-                    if not fits:
-                        raise ValueError("Cannot feed value of shape %r for Tensor %r, which "
-                                         "has shape %r" % (shape, t.name, str(t.shape)))
+                _check_fed_shape(arr, d, t)
                 vals.append(arr)
             if self._closed:
                 raise RuntimeError("Attempted to use a closed Session.")
