@@ -54,7 +54,8 @@ KernelHarness::KernelHarness(const std::string& op, std::vector<Tensor> inputs, 
   node_ = &graph_->node(add_op(*graph_, op, op, std::move(ins), std::move(attrs)).node);
   kernel_ = node_->def->kernel(*node_);
   plan_.graph = graph_.get();
-  run_state_ = std::make_unique<RunState>(plan_, state_, pool_, nullptr);
+  scratch_ = std::make_unique<RunScratch>(plan_);
+  run_state_ = std::make_unique<RunState>(plan_, *scratch_, state_, pool_, nullptr);
   outputs_.resize(node_->num_outputs());
 }
 

@@ -55,6 +55,7 @@ class KernelHarness {
   Plan plan_;
   SessionState state_;
   ThreadPool pool_;
+  std::unique_ptr<RunScratch> scratch_;
   std::unique_ptr<RunState> run_state_;
   std::vector<Tensor> inputs_;
   std::vector<Tensor> outputs_;
