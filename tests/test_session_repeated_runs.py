@@ -98,3 +98,27 @@ def test_feed_order_and_several_feeds(make_session):
     for i in range(RUNS):
         assert sess.run(d, {a: 5.0, b: float(i)}) == 5.0 - i
         assert sess.run(d, {b: float(i), a: 5.0}) == 5.0 - i
+
+
+def test_large_results_of_earlier_runs_keep_their_values(make_session):
+    # Large buffers released by a run are reused by later runs of the same sizes: a result the
+    # caller still holds must never be one of them, and reused memory must hold new values.
+    n = 1 << 16  # 256 KiB per float32 value, above the reuse threshold
+    x = tf.placeholder(tf.float32, shape=(n,), name="X")
+    y = tf.tanh(x * 2.0) + tf.sqrt(tf.abs(x))
+    z = tf.matmul(tf.reshape(y, (256, 256)), tf.reshape(x, (256, 256)))
+    sess = make_session()
+    rng = np.random.RandomState(0)
+    feeds = [rng.randn(n).astype(np.float32) for _ in range(4)]
+    expected = []
+    for v in feeds:
+        ev = np.tanh(v * 2.0) + np.sqrt(np.abs(v))
+        expected.append((ev, ev.reshape(256, 256) @ v.reshape(256, 256)))
+    kept = [sess.run([y, z], {x: v}) for v in feeds]
+    for (y_got, z_got), (y_want, z_want) in zip(kept, expected):
+        np.testing.assert_allclose(y_got, y_want, rtol=1e-6, atol=1e-6)
+        np.testing.assert_allclose(z_got, z_want, rtol=1e-4, atol=1e-3)
+    for i in range(8):  # results dropped at once: their memory comes back on the next run
+        y_got, z_got = sess.run([y, z], {x: feeds[i % 4]})
+        np.testing.assert_allclose(y_got, expected[i % 4][0], rtol=1e-6, atol=1e-6)
+        np.testing.assert_allclose(z_got, expected[i % 4][1], rtol=1e-4, atol=1e-3)

@@ -1,7 +1,8 @@
 """ThreadPool.parallel_for's contract, checked through small C++ workloads on fresh pools:
 every index covered once, chunk boundaries that depend only on the work and the pool's width,
 nested calls inline, the first exception rethrown after every started chunk has finished,
-several callers sharing one pool, and scheduled tasks drained when the pool is destroyed."""
+several callers sharing one pool, scheduled tasks drained when the pool is destroyed, and a
+thread lent to the pool helping a scheduled task's parallel_for."""
 
 from __future__ import annotations
 
@@ -64,3 +65,19 @@ def test_concurrent_callers_share_a_pool(threads):
 @pytest.mark.parametrize("threads", POOL_SIZES)
 def test_destroying_a_pool_runs_its_scheduled_tasks(threads):
     assert probes.scheduled_tasks_run(threads, 100) == 100
+
+
+@pytest.mark.parametrize("threads", (2, 3))
+def test_a_scheduled_tasks_parallel_for_splits_and_a_lent_caller_takes_part(threads):
+    # A task (an executor node running on a worker) splits its work like any caller, and the
+    # thread waiting in help_until (the run's caller) works: it runs the task or its chunks.
+    by_task, by_other, lonely, caller_took_part = probes.lent_caller_helps_a_task(threads)
+    assert lonely == 0
+    assert by_task >= 1 and by_other >= 1 and by_task + by_other == 8
+    if threads == 2:  # one worker: the other thread can only be the lent caller
+        assert caller_took_part == 1
+
+
+def test_a_lent_caller_runs_the_task_itself_without_workers():
+    # No workers: schedule() runs the task inline, on the caller, in one chunk.
+    assert probes.lent_caller_helps_a_task(1) == [8, 0, 8, 1]

@@ -128,11 +128,10 @@ class RunState {
   // Completion and first-error bookkeeping for parallel runs.
   std::atomic<int32_t> remaining_{0};
   std::atomic<bool> failed_{false};
-  std::mutex done_mu_;
-  std::condition_variable done_cv_;
-  // Set (under done_mu_) by whichever thread completes the last node; the caller waits for
-  // it, so no thread touches this RunState after the caller may return.
-  bool done_ = false;
+  // Set by whichever thread completes the last node, which touches this RunState no more:
+  // the caller may return as soon as it sees it.
+  std::atomic<bool> done_{false};
+  std::mutex error_mu_;  // guards error_ until done_
   std::exception_ptr error_;
 };
 

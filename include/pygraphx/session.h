@@ -57,7 +57,7 @@ class Session {
   const Graph& graph() const { return *graph_; }
   SessionState& state() { return state_; }
   int intra_op_threads() const { return intra_.num_threads(); }
-  int inter_op_threads() const { return inter_ ? inter_->num_threads() : 1; }
+  int inter_op_threads() const { return inter_ ? inter_->num_threads() : intra_.num_threads(); }
 
  private:
   OpKernel* kernel_for(const Node& node);

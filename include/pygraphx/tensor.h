@@ -28,7 +28,8 @@ namespace pgx {
 
 class Buffer {
  public:
-  // Owned, 64-byte-aligned, uninitialised memory of `bytes` bytes.
+  // Owned, 64-byte-aligned, uninitialised memory of `bytes` bytes (large buffers may be
+  // memory a released buffer of the same size held: see src/core/buffer_cache.h).
   static std::shared_ptr<Buffer> allocate(size_t bytes);
   // Owned, aligned memory holding `count` empty std::string objects, destroyed with the buffer.
   static std::shared_ptr<Buffer> allocate_strings(int64_t count);
@@ -51,6 +52,8 @@ class Buffer {
   void* data_ = nullptr;
   size_t bytes_ = 0;
   bool owned_ = true;
+  size_t capacity_ = 0;   // bytes actually allocated (owned buffers)
+  size_t alignment_ = 0;  // and their alignment
   int64_t num_strings_ = 0;
   std::function<void()> release_;
 };

@@ -1,5 +1,6 @@
 // A fixed pool of worker threads and a cost-model parallel_for in which the calling thread
-// works too. Nested parallel_for calls run inline, so a pool is never oversubscribed.
+// works too. parallel_for calls nested in a chunk run inline, so a pool is never
+// oversubscribed.
 #pragma once
 
 #include <atomic>
@@ -63,13 +64,22 @@ class ThreadPool {
   // (cost_per_unit is in nanoseconds-ish units), at most 4 chunks per thread.
   int64_t num_chunks(int64_t n, double cost_per_unit) const;
 
-  // True on a thread that is currently running a parallel_for chunk or a scheduled task.
+  // Lends the calling thread, which must not be one of this pool's workers, to the pool until
+  // `done` is set: it claims chunks of open parallel_for calls and runs scheduled tasks like a
+  // worker, and sleeps when there are none. Whoever sets `done` must then call wake_helpers().
+  void help_until(const std::atomic<bool>& done);
+  void wake_helpers();
+
+  // True on a thread that is currently running a parallel_for chunk: its own parallel_for
+  // calls run inline. (A scheduled task's calls split like anyone else's.)
   static bool in_parallel_region();
 
  private:
   struct Job;
 
   void worker_loop();
+  // The loop of a worker (until == nullptr: until the pool stops) or of a lent thread.
+  void serve(const std::atomic<bool>* until);
   Job* open_job_locked() const;
   bool has_work_locked() const;
   void post_locked(int helpers_wanted);
@@ -85,6 +95,8 @@ class ThreadPool {
   std::vector<std::function<void()>> tasks_;  // scheduled tasks: a ring buffer
   size_t task_head_ = 0, task_count_ = 0;
   int sleeping_ = 0;
+  std::condition_variable helper_cv_;  // lent threads (help_until) sleep here
+  int helpers_sleeping_ = 0;
   bool stopping_ = false;
 
   std::atomic<uint64_t> posted_{0};  // bumped on every post: what spinning workers watch

@@ -9,6 +9,8 @@
 
 #include <sys/mman.h>
 
+#include "buffer_cache.h"
+
 namespace pgx {
 
 namespace {
@@ -23,15 +25,20 @@ std::shared_ptr<Buffer> Buffer::allocate(size_t bytes) {
   std::shared_ptr<Buffer> b(new Buffer());
   size_t rounded = (bytes + kAlignment - 1) / kAlignment * kAlignment;
   if (rounded == 0) rounded = kAlignment;
+  size_t alignment = kAlignment;
   if (rounded >= kHugeThreshold) {
+    alignment = kHugeAlignment;
     rounded = (rounded + kHugeAlignment - 1) / kHugeAlignment * kHugeAlignment;
-    b->data_ = std::aligned_alloc(kHugeAlignment, rounded);
-#ifdef MADV_HUGEPAGE
-    if (b->data_) madvise(b->data_, rounded, MADV_HUGEPAGE);
-#endif
-  } else {
-    b->data_ = std::aligned_alloc(kAlignment, rounded);
   }
+  b->data_ = buffer_cache_take(rounded, alignment);
+  if (!b->data_) {
+    b->data_ = std::aligned_alloc(alignment, rounded);
+#ifdef MADV_HUGEPAGE
+    if (b->data_ && alignment == kHugeAlignment) madvise(b->data_, rounded, MADV_HUGEPAGE);
+#endif
+  }
+  b->capacity_ = rounded;
+  b->alignment_ = alignment;
   if (!b->data_)
     throw OpError(Code::kResourceExhausted,
                   "OOM when allocating a buffer of " + std::to_string(bytes) + " bytes");
@@ -63,7 +70,7 @@ Buffer::~Buffer() {
     for (int64_t i = 0; i < num_strings_; ++i) s[i].~basic_string();
   }
   if (owned_) {
-    std::free(data_);
+    if (!buffer_cache_give(data_, capacity_, alignment_)) std::free(data_);
   } else if (release_) {
     release_();
   }

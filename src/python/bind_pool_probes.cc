@@ -1,6 +1,7 @@
 // pygraphx._core.pool_probes: small fixed C++ workloads run on a fresh ThreadPool so that the
 // tests can check parallel_for's contract (coverage, deterministic chunks, inline nesting,
-// exceptions, concurrent callers) and the draining of scheduled tasks. Not public API.
+// exceptions, concurrent callers), the draining of scheduled tasks and a caller lent to the
+// pool. Not public API.
 #include <pybind11/stl.h>
 
 #include <algorithm>
@@ -104,6 +105,38 @@ int64_t scheduled_tasks_run(int threads, int count) {
   return ran.load();
 }
 
+// A task scheduled on the pool calls parallel_for while the calling thread lends itself to the
+// pool (help_until) until the task is done. Each chunk waits (up to 10 s, when the pool has a
+// worker) until a second thread has joined in. Returns {chunks run by the thread running the
+// task, chunks run by another thread, chunks that never saw a second thread, 1 when the lent
+// caller took part (ran the task or a chunk)}.
+std::vector<int64_t> lent_caller_helps_a_task(int threads) {
+  ThreadPool pool(threads);
+  const auto caller = std::this_thread::get_id();
+  std::atomic<bool> done{false}, caller_took_part{false};
+  std::atomic<int64_t> by_task{0}, by_other{0}, lonely{0};
+  std::atomic<bool> task_joined{false}, other_joined{false};
+  pool.schedule([&] {
+    const auto task_thread = std::this_thread::get_id();
+    if (task_thread == caller) caller_took_part.store(true);
+    pool.parallel_for(8, 1e6, [&](int64_t b, int64_t e) {
+      const bool mine = std::this_thread::get_id() == task_thread;
+      if (std::this_thread::get_id() == caller) caller_took_part.store(true);
+      (mine ? task_joined : other_joined).store(true);
+      const auto limit = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+      while (pool.num_threads() > 1 && !(task_joined.load() && other_joined.load()) &&
+             std::chrono::steady_clock::now() < limit)
+        std::this_thread::yield();
+      if (!(task_joined.load() && other_joined.load())) lonely.fetch_add(e - b);
+      (mine ? by_task : by_other).fetch_add(e - b);
+    });
+    done.store(true);
+    pool.wake_helpers();
+  });
+  pool.help_until(done);
+  return {by_task.load(), by_other.load(), lonely.load(), caller_took_part.load() ? 1 : 0};
+}
+
 }  // namespace
 
 void bind_pool_probes(py::module_& m) {
@@ -117,6 +150,7 @@ void bind_pool_probes(py::module_& m) {
   p.def("nested_inner_calls", &nested_inner_calls, release);
   p.def("concurrent_callers", &concurrent_callers, release);
   p.def("scheduled_tasks_run", &scheduled_tasks_run, release);
+  p.def("lent_caller_helps_a_task", &lent_caller_helps_a_task, release);
 }
 
 }  // namespace pgx::py_bind

@@ -510,7 +510,7 @@ void Executor::drain(RunState& rs, std::vector<int32_t>& local, std::vector<int3
       try {
         execute(rs, i);
       } catch (...) {
-        std::lock_guard<std::mutex> lock(rs.done_mu_);
+        std::lock_guard<std::mutex> lock(rs.error_mu_);
         if (!rs.error_) rs.error_ = std::current_exception();
         rs.failed_.store(true, std::memory_order_release);
       }
@@ -522,13 +522,12 @@ void Executor::drain(RunState& rs, std::vector<int32_t>& local, std::vector<int3
     dispatch(rs, ready, local);
     // acq_rel: the caller, woken by the last decrement, must see every node's effects.
     if (rs.remaining_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-      // Signal through done_ under the lock, not through remaining_: a caller that saw
-      // remaining_ == 0 between our decrement and our lock would return and destroy `rs`
-      // (it lives on the caller's stack) before we lock done_mu_ (stack-use-after-return).
-      // After this unlock the worker no longer touches `rs`.
-      std::lock_guard<std::mutex> lock(rs.done_mu_);
-      rs.done_ = true;
-      rs.done_cv_.notify_all();
+      // The caller returns (destroying `rs`, which lives on its stack) as soon as it sees
+      // done_, so take what is needed from `rs` first and touch only the pool afterwards.
+      ThreadPool* pool = rs.inter_;
+      rs.done_.store(true, std::memory_order_release);
+      pool->wake_helpers();
+      return;
     }
   }
 }
@@ -594,8 +593,9 @@ std::vector<Tensor> Executor::run(const Plan& plan, std::vector<Tensor> feed_val
     std::vector<int32_t>& ready = (*scratch).ready;
     dispatch(rs, plan.roots, local);
     drain(rs, local, ready);
-    std::unique_lock<std::mutex> lock(rs.done_mu_);
-    rs.done_cv_.wait(lock, [&] { return rs.done_; });
+    // Until the last node is done, this thread works for the pool: it runs ready nodes
+    // queued there and helps with the chunks of nodes running on workers.
+    inter->help_until(rs.done_);
     if (rs.error_) std::rethrow_exception(rs.error_);
   }
   std::vector<Tensor> out;

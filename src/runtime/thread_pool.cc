@@ -108,12 +108,16 @@ bool ThreadPool::has_work_locked() const { return task_count_ > 0 || open_job_lo
 
 void ThreadPool::post_locked(int helpers_wanted) {
   posted_.fetch_add(1, std::memory_order_release);
-  // Spinning workers see the post by themselves; wake sleepers only for the rest.
-  const int wake = std::min(helpers_wanted - spinning_.load(std::memory_order_relaxed), sleeping_);
-  for (int i = 0; i < wake; ++i) work_cv_.notify_one();
+  // Spinning threads see the post by themselves; wake sleeping workers for the rest, and
+  // lent threads (help_until) when the workers do not suffice.
+  const int wake = helpers_wanted - spinning_.load(std::memory_order_relaxed);
+  const int workers = std::min(wake, sleeping_);
+  for (int i = 0; i < workers; ++i) work_cv_.notify_one();
+  if (wake > workers && helpers_sleeping_ > 0) helper_cv_.notify_all();
 }
 
 void ThreadPool::run_chunks(Job& job) {
+  RegionGuard g;  // a chunk's own parallel_for calls run inline
   for (;;) {
     const int64_t c = job.next.fetch_add(1, std::memory_order_relaxed);
     if (c >= job.chunks) return;
@@ -137,10 +141,21 @@ void ThreadPool::leave(Job& job) {
   }
 }
 
-void ThreadPool::worker_loop() {
-  t_in_parallel = true;
+void ThreadPool::worker_loop() { serve(nullptr); }
+
+void ThreadPool::help_until(const std::atomic<bool>& done) { serve(&done); }
+
+void ThreadPool::wake_helpers() {
+  std::lock_guard<std::mutex> lock(mu_);
+  posted_.fetch_add(1, std::memory_order_release);
+  if (helpers_sleeping_ > 0) helper_cv_.notify_all();
+}
+
+void ThreadPool::serve(const std::atomic<bool>* until) {
+  auto released = [until] { return until && until->load(std::memory_order_acquire); };
   std::unique_lock<std::mutex> lock(mu_);
   for (;;) {
+    if (released()) break;
     if (Job* job = open_job_locked()) {
       job->helpers.fetch_add(1, std::memory_order_relaxed);
       lock.unlock();
@@ -159,23 +174,32 @@ void ThreadPool::worker_loop() {
       lock.lock();
       continue;
     }
-    if (stopping_) return;
+    if (!until && stopping_) return;
     const uint64_t seen = posted_.load(std::memory_order_acquire);
     lock.unlock();
     spinning_.fetch_add(1, std::memory_order_relaxed);
-    spin_until([&] { return posted_.load(std::memory_order_acquire) != seen; }, kWorkerSpin);
+    spin_until([&] { return posted_.load(std::memory_order_acquire) != seen || released(); },
+               kWorkerSpin);
     spinning_.fetch_sub(1, std::memory_order_relaxed);
     lock.lock();
-    if (has_work_locked() || stopping_) continue;
-    ++sleeping_;
-    work_cv_.wait(lock);
-    --sleeping_;
+    if (has_work_locked() || released() || (!until && stopping_)) continue;
+    if (until) {
+      ++helpers_sleeping_;
+      helper_cv_.wait(lock);
+      --helpers_sleeping_;
+    } else {
+      ++sleeping_;
+      work_cv_.wait(lock);
+      --sleeping_;
+    }
   }
+  // A lent thread leaving may have been the one a post counted on (spinning, or woken):
+  // hand any open work on to a worker.
+  if (has_work_locked() && sleeping_ > 0) work_cv_.notify_one();
 }
 
 void ThreadPool::schedule(std::function<void()> fn) {
   if (workers_.empty()) {
-    RegionGuard g;
     fn();
     return;
   }
@@ -219,10 +243,7 @@ void ThreadPool::parallel_for(int64_t n, double cost_per_unit, RangeFn fn) {
     jobs_ = &job;
     post_locked(static_cast<int>(std::min<int64_t>(chunks - 1, workers_.size())));
   }
-  {
-    RegionGuard g;
-    run_chunks(job);
-  }
+  run_chunks(job);
   {  // Every chunk is claimed: unlink so that no further worker attaches.
     std::lock_guard<std::mutex> lock(mu_);
     Job** p = &jobs_;
