@@ -34,7 +34,6 @@ struct PlanNode {
   // the consumer runs (so control dependencies on assignments are honoured), not when the
   // VariableV2 node runs.
   std::vector<int32_t> in_vars;
-  bool is_variable = false;        // a VariableV2 node: produces nothing itself
   int32_t out_slot = 0;            // first output slot; outputs are consecutive
   int32_t arg_offset = 0;          // its inputs, then its outputs, in RunScratch::args
   std::vector<int32_t> successors; // plan indices, each once
@@ -55,7 +54,7 @@ struct Plan {
   std::vector<PartialShape> feed_shapes;  // static shape of each fed endpoint
   std::vector<DType> feed_dtypes;
   std::vector<std::string> feed_names;   // "X:0", for messages
-  std::vector<int32_t> fetch_slots;
+  std::vector<int32_t> fetch_slots;  // -1 for a fetched variable (see fetch_vars)
   // One per fetch: the VariableV2 node read at the end of the run when a variable itself is
   // fetched, else -1.
   std::vector<int32_t> fetch_vars;

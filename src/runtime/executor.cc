@@ -237,10 +237,16 @@ RewriteGraph describe(const Graph& graph, const std::vector<char>& needed,
 void lower(RewriteGraph& g, const std::vector<Endpoint>& feeds,
            const std::function<OpKernel*(const Node&)>& kernel_for, Plan& plan) {
   const Graph& graph = g.graph();
+  // A VariableV2 node computes nothing (its consumers read the variable when they run), so
+  // it gets no plan node: edges from it order nothing.
+  std::vector<char> is_variable(g.nodes.size(), 0);
   std::vector<int32_t> plan_index(g.nodes.size(), -1);
   int32_t count = 0;
-  for (size_t i = 0; i < g.nodes.size(); ++i)
-    if (!g.nodes[i].removed) plan_index[i] = count++;
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    if (g.nodes[i].removed) continue;
+    is_variable[i] = g.nodes[i].node->type() == "VariableV2";
+    if (!is_variable[i]) plan_index[i] = count++;
+  }
 
   // Slots: outputs of each plan node, then one per feed.
   int32_t slot = 0;
@@ -277,9 +283,9 @@ void lower(RewriteGraph& g, const std::vector<Endpoint>& feeds,
     const RewriteNode& rn = g.nodes[i];
     PlanNode& pn = plan.nodes[plan_index[i]];
     const Node& n = *rn.node;
-    pn.is_variable = n.type() == "VariableV2";
-    if (pn.is_variable) variables.push_back(n.id);
-    std::vector<int32_t> preds(rn.controls.begin(), rn.controls.end());
+    std::vector<int32_t> preds;
+    for (int32_t c : rn.controls)
+      if (!is_variable[c]) preds.push_back(c);
     for (size_t k = 0; k < rn.inputs.size(); ++k) {
       const RewriteInput& in = rn.inputs[k];
       switch (in.kind) {
@@ -291,7 +297,7 @@ void lower(RewriteGraph& g, const std::vector<Endpoint>& feeds,
         case RewriteInput::Kind::kVariable:
           pn.in_slots.push_back(-1);
           pn.in_vars.push_back(g.nodes[in.source].node->id);
-          preds.push_back(in.source);
+          variables.push_back(g.nodes[in.source].node->id);
           break;
         case RewriteInput::Kind::kFeed:
         case RewriteInput::Kind::kOutput: {
@@ -319,11 +325,17 @@ void lower(RewriteGraph& g, const std::vector<Endpoint>& feeds,
   for (size_t i = 0; i < plan.nodes.size(); ++i)
     if (plan.nodes[i].num_predecessors == 0) plan.roots.push_back(static_cast<int32_t>(i));
   for (const RewriteInput& f : g.fetches) {
+    if (f.kind == RewriteInput::Kind::kVariable) {  // read at the end of the run
+      const int32_t var = g.nodes[f.source].node->id;
+      plan.fetch_slots.push_back(-1);
+      plan.fetch_vars.push_back(var);
+      variables.push_back(var);
+      continue;
+    }
     const int32_t s = slot_of(f);
     plan.fetch_slots.push_back(s);
     ++plan.slot_uses[s];  // fetched values are never released nor forwarded
-    const bool var = f.kind == RewriteInput::Kind::kVariable;
-    plan.fetch_vars.push_back(var ? g.nodes[f.source].node->id : -1);
+    plan.fetch_vars.push_back(-1);
   }
   for (int32_t s : plan.feed_slots) ++plan.slot_uses[s];
   std::sort(variables.begin(), variables.end());
@@ -405,7 +417,6 @@ std::shared_ptr<Plan> Executor::compile(const Graph& graph, const std::vector<En
 void Executor::execute(RunState& rs, int32_t index) {
   const PlanNode& pn = rs.plan_.nodes[index];
   const Node& n = *pn.node;
-  if (pn.is_variable) return;  // consumers read the value when they run (see in_vars)
   RunScratch& sc = rs.s_;
   const int num_inputs = static_cast<int>(pn.in_slots.size());
   const int num_outputs = n.num_outputs();
@@ -547,7 +558,8 @@ class ScratchLease {
   // was released by its last consumer) and the writes were committed.
   void finish_clean() {
     for (int32_t s : plan_.feed_slots) scratch_->slots[s] = Tensor();
-    for (int32_t s : plan_.fetch_slots) scratch_->slots[s] = Tensor();
+    for (int32_t s : plan_.fetch_slots)
+      if (s >= 0) scratch_->slots[s] = Tensor();
     for (const auto& w : scratch_->writes)
       scratch_->write_index[std::lower_bound(plan_.variables.begin(), plan_.variables.end(),
                                              w.first) - plan_.variables.begin()] = -1;

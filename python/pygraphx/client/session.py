@@ -319,26 +319,25 @@ def _first_value(vals: list) -> Any:
 
 
 def _checked_feed_values(specs: list, feed_dict: dict) -> list:
-    """The fed values of a cached run, checked and converted as ``BaseSession._feeds`` does
-    (the keys were resolved and found feedable when the run was cached)."""
+    """The fed values of a cached run, converted as ``BaseSession._feeds`` does (the keys were
+    resolved and found feedable when the run was cached). Their shapes are checked by the core,
+    which raises the same ValueError as ``_check_fed_shape``."""
     vals = []
-    for (t, np_dtype, dims), value in zip(specs, feed_dict.values()):
+    for (t, np_dtype), value in zip(specs, feed_dict.values()):
         if value.__class__ is np.ndarray and (value.dtype is np_dtype or value.dtype == np_dtype) \
                 and value.flags.c_contiguous:
-            arr = value
-        else:
-            if isinstance(value, (ops.Tensor, ops.Operation)):
-                raise TypeError("The value of a feed cannot be a tf.Tensor object. Acceptable "
-                                "feed values include Python scalars, strings, lists, numpy "
-                                "ndarrays, or TensorHandles. For reference, the tensor object "
-                                "was %s which was passed to the feed with key %s." % (value, t))
-            try:
-                arr = np.asarray(value, dtype=np_dtype, order="C")
-            except (TypeError, ValueError) as e:
-                raise type(e)("Cannot feed value %r for Tensor %r of dtype %s: %s"
-                              % (value, t.name, t.dtype.base_dtype.name, e)) from None
-        _check_fed_shape(arr, dims, t)
-        vals.append(arr)
+            vals.append(value)
+            continue
+        if isinstance(value, (ops.Tensor, ops.Operation)):
+            raise TypeError("The value of a feed cannot be a tf.Tensor object. Acceptable "
+                            "feed values include Python scalars, strings, lists, numpy "
+                            "ndarrays, or TensorHandles. For reference, the tensor object "
+                            "was %s which was passed to the feed with key %s." % (value, t))
+        try:
+            vals.append(np.asarray(value, dtype=np_dtype, order="C"))
+        except (TypeError, ValueError) as e:
+            raise type(e)("Cannot feed value %r for Tensor %r of dtype %s: %s"
+                          % (value, t.name, t.dtype.base_dtype.name, e)) from None
     return vals
 
 
@@ -494,8 +493,8 @@ class BaseSession:
                 self._run_cache.clear()
             specs = []
             for k in feed_dict or ():
-                t, _, np_dtype, dims = self._feed_target(k)
-                specs.append((t, np.dtype(np_dtype), None if dims is None else tuple(dims)))
+                t, _, np_dtype, _ = self._feed_target(k)
+                specs.append((t, np.dtype(np_dtype)))
             self._run_cache[key] = (version, self._graph._feed_fetch_rules, plan, specs,
                                     None if fetches.__class__ is ops.Tensor else fp.rebuild)
         try:
@@ -523,7 +522,6 @@ class BaseSession:
                         for f in (feed_list or [])]
         feed_eps = [(t._op._id, t._value_index) for t in feed_tensors]
         dtypes = [t.dtype.base_dtype.as_numpy_dtype for t in feed_tensors]
-        dims = [t.shape._to_core() for t in feed_tensors]
         try:
             plan = self._c.prepare(feed_eps, fp.endpoints, fp.targets)
         except errors.OpError as e:
@@ -549,21 +547,18 @@ class BaseSession:
             return call_without_feeds
 
         n_feeds = len(feed_eps)
-        specs = [(t, np.dtype(dt), None if d is None else tuple(d))
-                 for t, dt, d in zip(feed_tensors, dtypes, dims)]
+        dtypes = [np.dtype(dt) for dt in dtypes]
 
         def call(*args: Any, **kwargs: Any) -> Any:
             if len(args) != n_feeds:
                 raise ValueError("Expected %d feed values, got %d" % (n_feeds, len(args)))
             vals = []
-            for a, (t, dt, d) in zip(args, specs):
+            for a, dt in zip(args, dtypes):  # shapes are checked by the core
                 if a.__class__ is np.ndarray and (a.dtype is dt or a.dtype == dt) \
                         and a.flags.c_contiguous:
-                    arr = a
+                    vals.append(a)
                 else:
-                    arr = np.asarray(a, dtype=dt, order="C")
-                _check_fed_shape(arr, d, t)
-                vals.append(arr)
+                    vals.append(np.asarray(a, dtype=dt, order="C"))
             if self._closed:
                 raise RuntimeError("Attempted to use a closed Session.")
             try:
