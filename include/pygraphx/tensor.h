@@ -37,6 +37,12 @@ class Buffer {
   // buffers are never written by kernels (not eligible for input forwarding).
   static std::shared_ptr<Buffer> wrap(void* data, size_t bytes, std::function<void()> release);
 
+  // Constructible only by Buffer's own factories (through make_shared and friends).
+  class Key {
+    Key() = default;
+    friend class Buffer;
+  };
+  explicit Buffer(Key) {}
   ~Buffer();
   Buffer(const Buffer&) = delete;
   Buffer& operator=(const Buffer&) = delete;
@@ -48,11 +54,11 @@ class Buffer {
   int64_t num_strings() const { return num_strings_; }
 
  private:
-  Buffer() = default;
   void* data_ = nullptr;
   size_t bytes_ = 0;
   bool owned_ = true;
-  size_t capacity_ = 0;   // bytes actually allocated (owned buffers)
+  bool inline_ = false;   // the data follows this object in its own allocation
+  size_t capacity_ = 0;   // bytes allocated separately (owned, not inline)
   size_t alignment_ = 0;  // and their alignment
   int64_t num_strings_ = 0;
   std::function<void()> release_;
