@@ -1,5 +1,6 @@
 // The freed-buffer cache: a short list of (size, alignment, memory) entries under one mutex,
-// newest first, bounded in entries and bytes; the oldest entries are freed to make room.
+// bounded in entries and bytes; the oldest entries are freed to make room, and a lookup
+// tries the newest first.
 #include "buffer_cache.h"
 
 #include <cstdint>
