@@ -146,8 +146,10 @@ void ThreadPool::worker_loop() { serve(nullptr); }
 void ThreadPool::help_until(const std::atomic<bool>& done) { serve(&done); }
 
 void ThreadPool::wake_helpers() {
+  // A spinning lent thread watches its flag itself. No bump of posted_: that would cut the
+  // spin of idle workers short and send them to sleep with no work posted. The lock orders
+  // this against a lent thread that checked its flag and is about to sleep.
   std::lock_guard<std::mutex> lock(mu_);
-  posted_.fetch_add(1, std::memory_order_release);
   if (helpers_sleeping_ > 0) helper_cv_.notify_all();
 }
 
